@@ -1,0 +1,149 @@
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.db import IntegrityError, models, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
+
+from accounts import customer_numbers
+
+
+class IssuedCustomerNumber(models.Model):
+    """Every customer number ever given out, kept after the account is gone.
+
+    Its primary key is what guarantees that a number is never issued twice, even once the
+    customer who held it has deleted their account.
+    """
+
+    number = models.CharField(max_length=customer_numbers.NUMBER_LENGTH, primary_key=True)
+    issued_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return customer_numbers.format_number(self.number)
+
+    @classmethod
+    def issue(cls) -> str:
+        # 90 million possible numbers: a collision is rare, and the savepoint makes a retry
+        # safe inside the caller's transaction.
+        while True:
+            number = customer_numbers.random_number()
+            try:
+                with transaction.atomic():
+                    cls.objects.create(number=number)
+            except IntegrityError:
+                continue
+            return number
+
+
+class CustomerQuerySet(models.QuerySet):
+    def with_email(self, email: str):
+        return self.filter(email__iexact=email.strip())
+
+
+class CustomerManager(BaseUserManager.from_queryset(CustomerQuerySet)):
+    use_in_migrations = True
+
+    def get_by_natural_key(self, username):
+        return self.get(customer_number=customer_numbers.normalize(username))
+
+    def create_user(self, email, password=None, **fields):
+        if not email:
+            raise ValueError("A customer needs an email address.")
+        with transaction.atomic():
+            customer = self.model(
+                customer_number=fields.pop("customer_number", None) or IssuedCustomerNumber.issue(),
+                email=self.normalize_email(email),
+                **fields,
+            )
+            customer.set_password(password)
+            customer.save(using=self._db)
+        return customer
+
+    def create_superuser(self, email, password=None, **fields):
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class Customer(AbstractBaseUser, PermissionsMixin):
+    class Language(models.TextChoices):
+        ENGLISH = "en", _("English")
+        FRENCH = "fr", _("French")
+
+    customer_number = models.CharField(
+        _("customer number"),
+        max_length=customer_numbers.NUMBER_LENGTH,
+        unique=True,
+        editable=False,
+    )
+    email = models.EmailField(_("email address"))
+    email_verified_at = models.DateTimeField(_("email verified on"), null=True, blank=True)
+    # An address the customer asked to change to, waiting for the link sent to it.
+    pending_email = models.EmailField(_("new email address awaiting confirmation"), blank=True)
+    first_name = models.CharField(_("first name"), max_length=150)
+    last_name = models.CharField(_("last name"), max_length=150)
+    address_line1 = models.CharField(_("address line 1"), max_length=200, blank=True)
+    address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    region = models.CharField(_("region or state"), max_length=100, blank=True)
+    country = CountryField(_("country"), blank=True)
+    language = models.CharField(
+        _("preferred language"),
+        max_length=2,
+        choices=Language,
+        default=Language.ENGLISH,
+    )
+    is_staff = models.BooleanField(_("staff status"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    date_joined = models.DateTimeField(_("customer since"), default=timezone.now)
+
+    objects = CustomerManager()
+
+    USERNAME_FIELD = "customer_number"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["email", "first_name", "last_name"]
+
+    class Meta:
+        verbose_name = _("customer")
+        verbose_name_plural = _("customers")
+        constraints = [
+            models.UniqueConstraint(Lower("email"), name="customer_email_unique_ignoring_case"),
+            models.CheckConstraint(
+                condition=models.Q(customer_number__regex=r"^[1-9][0-9]{8}$"),
+                name="customer_number_is_nine_digits",
+            ),
+        ]
+
+    def __str__(self):
+        return self.formatted_number
+
+    @property
+    def formatted_number(self) -> str:
+        return customer_numbers.format_number(self.customer_number)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def get_full_name(self):
+        return self.full_name
+
+    def get_short_name(self):
+        return self.first_name
+
+    @property
+    def email_verified(self) -> bool:
+        return self.email_verified_at is not None
+
+    @property
+    def has_address(self) -> bool:
+        return bool(self.address_line1 or self.city or self.country)
+
+    def address_lines(self) -> list[str]:
+        """The postal address as it would be written on an envelope."""
+        locality = " ".join(part for part in (self.postal_code, self.city) if part)
+        lines = [self.address_line1, self.address_line2, locality, self.region]
+        if self.country:
+            lines.append(str(self.country.name))
+        return [line for line in lines if line]

@@ -1,0 +1,123 @@
+from django.contrib.auth.hashers import make_password
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import Customer, IssuedCustomerNumber
+from mandrakeonline.personal_data import (
+    CATEGORY_ADDRESS,
+    CATEGORY_CONTACT,
+    CATEGORY_IDENTITY,
+    CATEGORY_PREFERENCES,
+    CATEGORY_SECURITY,
+    Erasure,
+    registry,
+)
+
+ACCOUNT_PURPOSE = _("To identify you and link your subscriptions, registrations and purchases to your account.")
+CONTACT_PURPOSE = _("To write to you about your account, your lists, your registrations and your orders.")
+ADDRESS_PURPOSE = _("To deliver the products you buy and to address your invoices.")
+
+registry.personal(
+    Customer,
+    "customer_number",
+    category=CATEGORY_IDENTITY,
+    purpose=ACCOUNT_PURPOSE,
+    erasure=Erasure.KEEP,
+    retention=_("Kept so that the number is never given to anyone else, and to match invoices the law makes us keep."),
+    show=lambda customer: customer.formatted_number,
+)
+for name in ("first_name", "last_name"):
+    registry.personal(
+        Customer,
+        name,
+        category=CATEGORY_IDENTITY,
+        purpose=ACCOUNT_PURPOSE,
+        erasure=Erasure.BLANK,
+    )
+registry.personal(
+    Customer,
+    "email",
+    category=CATEGORY_CONTACT,
+    purpose=CONTACT_PURPOSE,
+    erasure=Erasure.ANONYMISE,
+    # The column is unique and required: a deleted account gets an address that cannot
+    # receive mail (RFC 2606 reserves .invalid).
+    anonymise=lambda customer: f"deleted-{customer.pk}@deleted.invalid",
+)
+registry.personal(
+    Customer,
+    "email_verified_at",
+    category=CATEGORY_CONTACT,
+    purpose=CONTACT_PURPOSE,
+    erasure=Erasure.BLANK,
+)
+registry.personal(
+    Customer,
+    "pending_email",
+    category=CATEGORY_CONTACT,
+    purpose=_("To confirm that a new email address you gave is yours before using it."),
+    erasure=Erasure.BLANK,
+)
+for name in (
+    "address_line1",
+    "address_line2",
+    "postal_code",
+    "city",
+    "region",
+    "country",
+):
+    registry.personal(
+        Customer,
+        name,
+        category=CATEGORY_ADDRESS,
+        purpose=ADDRESS_PURPOSE,
+        erasure=Erasure.BLANK,
+    )
+registry.personal(
+    Customer,
+    "language",
+    category=CATEGORY_PREFERENCES,
+    purpose=_("To show the site and write to you in your language."),
+    erasure=Erasure.BLANK,
+)
+registry.personal(
+    Customer,
+    "date_joined",
+    category=CATEGORY_SECURITY,
+    purpose=ACCOUNT_PURPOSE,
+    erasure=Erasure.KEEP,
+    retention=_("Kept with the closed account to date the invoices the law makes us keep."),
+)
+registry.personal(
+    Customer,
+    "last_login",
+    category=CATEGORY_SECURITY,
+    purpose=_("To show you when your account was last used, so that you notice misuse."),
+    erasure=Erasure.BLANK,
+)
+registry.personal(
+    Customer,
+    "password",
+    category=CATEGORY_SECURITY,
+    purpose=_("To check that it is you who logs in. Only a one-way hash is stored."),
+    erasure=Erasure.ANONYMISE,
+    anonymise=lambda customer: make_password(None),
+    show=lambda customer: _("Set") if customer.has_usable_password() else _("Not set"),
+    # The hash is useless to the customer and must not leave the system.
+    export=lambda customer: "(one-way hash, not exported)",
+)
+registry.not_personal(Customer, "id", reason="internal key")
+registry.not_personal(
+    Customer,
+    "is_staff",
+    "is_superuser",
+    "is_active",
+    "groups",
+    "user_permissions",
+    reason="account flags and staff permissions, not information about the person",
+)
+registry.not_personal(
+    IssuedCustomerNumber,
+    "number",
+    "issued_at",
+    reason="the list of numbers ever issued, kept so none is reused; it links to nobody once an account is gone",
+)

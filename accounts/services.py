@@ -1,0 +1,113 @@
+"""Writes on customer accounts that touch several things or have side effects.
+
+Emails are queued as tasks only once the transaction commits, so a rolled-back change
+never sends mail.
+"""
+
+from functools import partial
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import customer_numbers
+from accounts.models import Customer
+from accounts.tasks import send_account_email
+
+
+class EmailAlreadyUsed(Exception):
+    pass
+
+
+def _send_after_commit(message: str, customer: Customer, **kwargs) -> None:
+    transaction.on_commit(partial(send_account_email.enqueue, message, customer.pk, **kwargs))
+
+
+@transaction.atomic
+def customer_sign_up(*, email: str, password: str, **fields) -> Customer:
+    """Create the account, give it a customer number, and email the number with a link
+    that verifies the address."""
+    try:
+        with transaction.atomic():
+            customer = Customer.objects.create_user(email=email, password=password, **fields)
+    except IntegrityError as error:
+        # Two sign-ups with one address at the same moment: the unique index decides.
+        raise EmailAlreadyUsed from error
+    _send_after_commit("welcome", customer)
+    return customer
+
+
+def customer_send_verification(*, customer: Customer) -> None:
+    _send_after_commit("verify_email", customer)
+
+
+def customer_verify_email(*, customer: Customer) -> None:
+    customer.email_verified_at = timezone.now()
+    customer.save(update_fields=["email_verified_at"])
+
+
+def customer_send_number_reminder(*, email: str) -> None:
+    """Email the customer number to this address if an account uses it; say nothing either way."""
+    customer = Customer.objects.with_email(email).filter(is_active=True).first()
+    if customer is not None:
+        _send_after_commit("customer_number", customer)
+
+
+def find_customer_for_reset(identifier: str) -> Customer | None:
+    """The active customer a password-reset request names, by customer number or email."""
+    number = customer_numbers.normalize(identifier)
+    if customer_numbers.is_valid(number):
+        found = Customer.objects.filter(customer_number=number)
+    else:
+        found = Customer.objects.with_email(identifier)
+    return found.filter(is_active=True).first()
+
+
+def customer_request_password_reset(*, identifier: str) -> None:
+    customer = find_customer_for_reset(identifier)
+    if customer is not None:
+        _send_after_commit("password_reset", customer)
+
+
+def customer_update_details(*, customer: Customer, changes: dict) -> list[str]:
+    """Save corrections to names, language or postal address; return the fields changed."""
+    changed = [name for name, value in changes.items() if getattr(customer, name) != value]
+    for name in changed:
+        setattr(customer, name, changes[name])
+    if changed:
+        customer.save(update_fields=changed)
+    return changed
+
+
+@transaction.atomic
+def customer_request_email_change(*, customer: Customer, new_email: str) -> None:
+    """Start moving the account to a new address; it changes only once the link sent there
+    is followed. If another account already uses the address, its owner is told instead,
+    and the asker sees the same answer, so the form cannot be used to probe addresses."""
+    owner = Customer.objects.with_email(new_email).exclude(pk=customer.pk).first()
+    if owner is not None:
+        _send_after_commit("email_already_used", owner)
+        return
+    customer.pending_email = new_email
+    customer.save(update_fields=["pending_email"])
+    _send_after_commit("email_change_confirm", customer)
+
+
+@transaction.atomic
+def customer_confirm_email_change(*, customer: Customer) -> None:
+    """Make the pending address the account's address and tell the old one."""
+    old_email = customer.email
+    customer.email = customer.pending_email
+    customer.pending_email = ""
+    customer.email_verified_at = timezone.now()
+    try:
+        with transaction.atomic():
+            customer.save(update_fields=["email", "pending_email", "email_verified_at"])
+    except IntegrityError as error:
+        # Another account took the address since the link was sent.
+        customer.refresh_from_db()
+        raise EmailAlreadyUsed from error
+    _send_after_commit("email_changed", customer, old_email=old_email)
+
+
+def customer_password_changed(*, customer: Customer) -> None:
+    _send_after_commit("password_changed", customer)

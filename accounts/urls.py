@@ -1,0 +1,38 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("signup/", views.sign_up, name="sign_up"),
+    path("signup/welcome/", views.welcome, name="welcome"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("forgot-number/", views.forgot_number, name="forgot_number"),
+    path("forgot-number/sent/", views.forgot_number_sent, name="forgot_number_sent"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_sent.html"),
+        name="password_reset_sent",
+    ),
+    path(
+        "reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path("verify-email/<uidb64>/<token>/", views.verify_email, name="verify_email"),
+    path("account/", views.account_overview, name="overview"),
+    path("account/profile/", views.edit_profile, name="edit_profile"),
+    path("account/address/", views.edit_address, name="edit_address"),
+    path("account/email/", views.change_email, name="change_email"),
+    path("account/email/verify/", views.resend_verification, name="resend_verification"),
+    path(
+        "account/email/confirm/<uidb64>/<token>/",
+        views.confirm_email_change,
+        name="confirm_email_change",
+    ),
+    path("account/password/", views.PasswordChangeView.as_view(), name="change_password"),
+]

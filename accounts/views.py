@@ -1,0 +1,214 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.encoding import force_str
+from django.utils.http import urlsafe_base64_decode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from accounts import forms, overview, services
+from accounts.models import Customer
+from accounts.tokens import email_change_token, email_verification_token
+
+
+def _activate_language(response, language: str):
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        secure=settings.LANGUAGE_COOKIE_SECURE,
+        samesite="Lax",
+    )
+    return response
+
+
+def _posted(request):
+    # Not `request.POST or None`: an empty POST (every field cleared) must still be a
+    # submitted form.
+    return request.POST if request.method == "POST" else None
+
+
+def _customer_from_link(uidb64: str, token: str, token_generator) -> Customer:
+    try:
+        pk = int(force_str(urlsafe_base64_decode(uidb64)))
+    except (TypeError, ValueError, OverflowError):
+        raise Http404 from None
+    customer = Customer.objects.filter(pk=pk, is_active=True).first()
+    if customer is None or not token_generator.check_token(customer, token):
+        raise Http404
+    return customer
+
+
+def sign_up(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:overview")
+    form = forms.SignUpForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            customer = services.customer_sign_up(
+                email=form.cleaned_data["email"],
+                password=form.cleaned_data["password1"],
+                **form.account_fields(),
+            )
+        except services.EmailAlreadyUsed:
+            form.add_error("email", forms.email_taken_message())
+        else:
+            login(request, customer, backend="django.contrib.auth.backends.ModelBackend")
+            return _activate_language(redirect("accounts:welcome"), customer.language)
+    return render(request, "accounts/sign_up.html", {"form": form})
+
+
+@login_required
+def welcome(request):
+    return render(request, "accounts/welcome.html")
+
+
+class LoginView(auth_views.LoginView):
+    form_class = forms.LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # From now on the site speaks the language the customer chose.
+        return _activate_language(response, form.get_user().language)
+
+
+def forgot_number(request):
+    form = forms.ForgotNumberForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        services.customer_send_number_reminder(email=form.cleaned_data["email"])
+        # The same answer whether or not the address has an account.
+        return redirect("accounts:forgot_number_sent")
+    return render(request, "accounts/forgot_number.html", {"form": form})
+
+
+def forgot_number_sent(request):
+    return render(request, "accounts/forgot_number_sent.html")
+
+
+def verify_email(request, uidb64, token):
+    # GET shows a button; only the POST verifies, because mail scanners follow links.
+    try:
+        customer = _customer_from_link(uidb64, token, email_verification_token)
+    except Http404:
+        return render(request, "accounts/link_invalid.html", status=404)
+    if request.method == "POST":
+        services.customer_verify_email(customer=customer)
+        messages.success(request, _("Thank you: your email address is verified."))
+        return redirect("accounts:overview" if request.user.is_authenticated else "accounts:login")
+    return render(request, "accounts/verify_email.html", {"customer": customer})
+
+
+@login_required
+@require_POST
+def resend_verification(request):
+    if not request.user.email_verified:
+        services.customer_send_verification(customer=request.user)
+        messages.success(
+            request,
+            _("We sent a new link to %(email)s.") % {"email": request.user.email},
+        )
+    return redirect("accounts:overview")
+
+
+@login_required
+def account_overview(request):
+    return render(
+        request,
+        "accounts/overview.html",
+        {"sections": overview.sections_for(request.user)},
+    )
+
+
+@login_required
+def edit_profile(request):
+    form = forms.ProfileForm(_posted(request), instance=Customer.objects.get(pk=request.user.pk))
+    if request.method == "POST" and form.is_valid():
+        services.customer_update_details(customer=request.user, changes=form.cleaned_data)
+        messages.success(request, _("Your name and language are saved."))
+        return _activate_language(redirect("accounts:overview"), request.user.language)
+    return render(request, "accounts/edit_profile.html", {"form": form})
+
+
+@login_required
+def edit_address(request):
+    form = forms.AddressForm(_posted(request), instance=Customer.objects.get(pk=request.user.pk))
+    if request.method == "POST" and form.is_valid():
+        services.customer_update_details(customer=request.user, changes=form.cleaned_data)
+        messages.success(request, _("Your postal address is saved."))
+        return redirect("accounts:overview")
+    return render(request, "accounts/edit_address.html", {"form": form})
+
+
+@login_required
+def change_email(request):
+    form = forms.EmailChangeForm(request.user, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        new_email = form.cleaned_data["new_email"]
+        services.customer_request_email_change(customer=request.user, new_email=new_email)
+        messages.success(
+            request,
+            _("We sent a link to %(email)s. Your address changes when you follow it.") % {"email": new_email},
+        )
+        return redirect("accounts:overview")
+    return render(request, "accounts/change_email.html", {"form": form})
+
+
+def confirm_email_change(request, uidb64, token):
+    try:
+        customer = _customer_from_link(uidb64, token, email_change_token)
+    except Http404:
+        return render(request, "accounts/link_invalid.html", status=404)
+    if not customer.pending_email:
+        return render(request, "accounts/link_invalid.html", status=404)
+    if request.method == "POST":
+        try:
+            services.customer_confirm_email_change(customer=customer)
+        except services.EmailAlreadyUsed:
+            return render(request, "accounts/link_invalid.html", status=409)
+        messages.success(
+            request,
+            _("Your email address is now %(email)s.") % {"email": customer.email},
+        )
+        return redirect("accounts:overview" if request.user.is_authenticated else "accounts:login")
+    return render(request, "accounts/confirm_email_change.html", {"customer": customer})
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/change_password.html"
+    success_url = reverse_lazy("accounts:overview")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)  # also keeps this session logged in
+        services.customer_password_changed(customer=form.user)
+        messages.success(self.request, _("Your password is changed."))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = forms.PasswordResetRequestForm
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password_reset_sent")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.customer_password_changed(customer=form.user)
+        messages.success(self.request, _("Your new password is set. You can log in with it now."))
+        return response
+
+
+def locked_out(request, original_response, credentials):
+    """django-axes calls this when a customer number is paused after too many failures."""
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)

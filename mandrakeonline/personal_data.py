@@ -1,0 +1,164 @@
+"""The registry of personal data: one place that knows every personal field.
+
+Each app declares, in its ``personal_data.py`` (imported from its AppConfig.ready), every
+field of its models: either as personal data (with its category, the purpose the privacy
+policy gives for it, and how it is erased) or as not personal (with the reason). The
+account pages, the export and the erasure read this registry, so a field cannot be
+forgotten: ``tests/test_personal_data_registry.py`` fails when a model field of any of our
+apps is in neither list.
+"""
+
+import datetime
+import enum
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.apps import apps
+from django.db import models
+from django.utils.formats import date_format
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+# The apps whose models must all be classified.
+OWN_APPS = ("accounts", "mailinglists", "registrations", "billing")
+
+
+class Erasure(enum.Enum):
+    BLANK = "blank"  # emptied (blank string, NULL or the field's default)
+    ANONYMISE = "anonymise"  # replaced by a value that no longer identifies anyone
+    KEEP = "keep"  # kept after deletion, for the reason given in `retention`
+
+
+@dataclass(frozen=True)
+class PersonalField:
+    model: type[models.Model]
+    name: str
+    category: Promise | str
+    purpose: Promise | str
+    erasure: Erasure
+    retention: Promise | str = ""
+    # How the value reads on the account pages and in the export, when not the plain value.
+    show: Callable[[models.Model], str] | None = None
+    export: Callable[[models.Model], Any] | None = None
+    anonymise: Callable[[models.Model], Any] | None = None
+
+    @property
+    def field(self) -> models.Field:
+        return self.model._meta.get_field(self.name)
+
+    @property
+    def label(self) -> str:
+        return self.field.verbose_name
+
+    def display_value(self, instance: models.Model) -> str:
+        if self.show is not None:
+            return self.show(instance)
+        if self.field.choices:
+            return getattr(instance, f"get_{self.name}_display")()
+        value = getattr(instance, self.name)
+        if isinstance(value, datetime.datetime):
+            return date_format(value, "DATETIME_FORMAT")
+        if isinstance(value, datetime.date):
+            return date_format(value, "DATE_FORMAT")
+        if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
+            return str(value.name)
+        return "" if value is None else str(value)
+
+    def export_value(self, instance: models.Model) -> Any:
+        if self.export is not None:
+            return self.export(instance)
+        return to_json_value(getattr(instance, self.field.attname))
+
+    def erase(self, instance: models.Model) -> None:
+        if self.erasure is Erasure.KEEP:
+            return
+        if self.erasure is Erasure.ANONYMISE:
+            setattr(instance, self.field.attname, self.anonymise(instance))
+            return
+        field = self.field
+        if field.null:
+            blank_value = None
+        elif field.has_default():
+            blank_value = field.get_default()
+        else:
+            blank_value = ""
+        setattr(instance, field.attname, blank_value)
+
+
+def to_json_value(value: Any) -> Any:
+    if isinstance(value, (datetime.date, datetime.datetime)):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "code"):  # a django-countries Country
+        return value.code or None
+    return value
+
+
+class Registry:
+    def __init__(self):
+        self._personal: dict[tuple[type[models.Model], str], PersonalField] = {}
+        self._not_personal: dict[tuple[type[models.Model], str], str] = {}
+
+    def personal(self, model: type[models.Model], name: str, **options) -> None:
+        if options["erasure"] is Erasure.ANONYMISE and options.get("anonymise") is None:
+            raise ValueError(f"{model.__name__}.{name}: ANONYMISE needs an anonymise function")
+        if options["erasure"] is Erasure.KEEP and not options.get("retention"):
+            raise ValueError(f"{model.__name__}.{name}: KEEP needs a retention reason")
+        model._meta.get_field(name)  # fails early on a typo
+        self._personal[(model, name)] = PersonalField(model=model, name=name, **options)
+
+    def not_personal(self, model: type[models.Model], *names: str, reason: str) -> None:
+        for name in names:
+            model._meta.get_field(name)
+            self._not_personal[(model, name)] = reason
+
+    def fields_of(self, model: type[models.Model]) -> list[PersonalField]:
+        """The personal fields of a model, in the model's field order."""
+        return [
+            self._personal[(model, field.name)]
+            for field in model._meta.get_fields()
+            if (model, field.name) in self._personal
+        ]
+
+    def unclassified(self, app_labels: Iterable[str] = OWN_APPS) -> list[str]:
+        missing = []
+        for app_label in app_labels:
+            for model in apps.get_app_config(app_label).get_models():
+                for field in model._meta.get_fields():
+                    if field.auto_created and not field.concrete:
+                        continue  # reverse relations belong to the model that declares them
+                    key = (model, field.name)
+                    if key not in self._personal and key not in self._not_personal:
+                        missing.append(f"{model._meta.label}.{field.name}")
+        return missing
+
+    def rows(self, instance: models.Model) -> list[PersonalField]:
+        return self.fields_of(instance._meta.model)
+
+    def export_instance(self, instance: models.Model) -> dict[str, Any]:
+        return {entry.name: entry.export_value(instance) for entry in self.fields_of(instance._meta.model)}
+
+    def erase_instance(self, instance: models.Model) -> list[str]:
+        """Erase or anonymise an instance's personal fields in memory; the caller saves.
+
+        Returns the names of the fields changed, for ``save(update_fields=...)``.
+        """
+        changed = []
+        for entry in self.fields_of(instance._meta.model):
+            if entry.erasure is not Erasure.KEEP:
+                entry.erase(instance)
+                changed.append(entry.field.attname)
+        return changed
+
+
+registry = Registry()
+
+# Categories and purposes shared by several apps, worded after the privacy policy.
+CATEGORY_IDENTITY = _("Identity")
+CATEGORY_CONTACT = _("Contact")
+CATEGORY_ADDRESS = _("Postal address")
+CATEGORY_PREFERENCES = _("Preferences")
+CATEGORY_SECURITY = _("Account security")

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from mandrakeonline import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("admin/", admin.site.urls),
+    path("", include("accounts.urls")),
+]
+
+handler404 = "mandrakeonline.views.page_not_found"
+handler500 = "mandrakeonline.views.server_error"

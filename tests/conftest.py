@@ -1,0 +1,71 @@
+import re
+
+import pytest
+from django.conf import settings
+from django.test import Client, TestCase
+from django.utils import timezone
+
+from accounts.models import Customer
+
+PASSWORD = "correct horse battery staple"
+
+
+class CommittingClient(Client):
+    """A test client whose requests commit, as they do in production.
+
+    Tests run inside a transaction that is rolled back, so `transaction.on_commit` callbacks
+    (which queue our emails) would never run. Each request here runs its callbacks when it
+    ends, the way a real request's commit would.
+    """
+
+    def request(self, **request):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return super().request(**request)
+
+
+@pytest.fixture
+def client():
+    return CommittingClient()
+
+
+@pytest.fixture(autouse=True)
+def _test_settings(settings):
+    # Argon2 at production cost would make the suite slow; test_settings checks it is first.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tasks run in-process, at the moment they are queued (after the request's commit).
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def make_customer(email: str, **fields) -> Customer:
+    fields = {"first_name": "Alice", "last_name": "Durand", "email_verified_at": timezone.now(), **fields}
+    return Customer.objects.create_user(email=email, password=PASSWORD, **fields)
+
+
+@pytest.fixture
+def customer(db):
+    return make_customer("alice@example.com")
+
+
+@pytest.fixture
+def other_customer(db):
+    return make_customer("bob@example.org", first_name="Bob", last_name="Leroy", language="fr")
+
+
+@pytest.fixture
+def staff(db):
+    return make_customer("staff@example.com", first_name="Sam", last_name="Staff", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def customer_client(client, customer):
+    client.force_login(customer)
+    return client
+
+
+def link_in(message, name: str = "") -> str:
+    """The path of the first link to this site in an email's text, e.g. '/reset/…/'."""
+    links = re.findall(re.escape(settings.SITE_URL) + r"(/\S*)", message.body)
+    assert links, f"no link to the site in {message.subject!r}"
+    matching = [link for link in links if name in link]
+    assert matching, f"no link containing {name!r} in {message.subject!r}: {links}"
+    return matching[0]
