@@ -25,9 +25,11 @@ class CustomerNumberField(forms.CharField):
         "invalid_number": _("This is not a valid customer number. Check the nine digits and try again."),
     }
 
+    TYPED_MAX_LENGTH = 20
+
     def __init__(self, **kwargs):
         kwargs.setdefault("label", _("Customer number"))
-        kwargs.setdefault("max_length", 20)
+        kwargs.setdefault("max_length", self.TYPED_MAX_LENGTH)
         kwargs.setdefault(
             "help_text",
             _("The nine digits we gave you when you created your account, e.g. 4821 0937 5."),
@@ -60,7 +62,11 @@ class LoginForm(AuthenticationForm):
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
-        self.fields["username"].widget.attrs["autofocus"] = True
+        username = self.fields["username"]
+        # AuthenticationForm limits the field to the stored number's nine digits, which
+        # would cut "4821 0937 5" short in the browser; spaces and dashes must fit.
+        username.max_length = CustomerNumberField.TYPED_MAX_LENGTH
+        username.widget.attrs.update(maxlength=str(CustomerNumberField.TYPED_MAX_LENGTH), autofocus=True)
 
 
 def password_fields() -> tuple[forms.CharField, forms.CharField]:

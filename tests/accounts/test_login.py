@@ -26,6 +26,14 @@ def test_customer_logs_in_with_the_number_written_any_way(client, customer, writ
     assert client.get("/account/").context["user"] == customer
 
 
+def test_the_number_field_leaves_room_for_spaces_and_dashes(client):
+    # A nine-character limit made browsers cut "4821 0937 5" to "4821 0937".
+    page = client.get("/login/").content.decode()
+
+    assert 'maxlength="20"' in page
+    assert 'name="username"' in page
+
+
 def test_a_wrong_check_digit_is_called_out_as_not_a_customer_number(client, customer):
     number = customer.customer_number
     mistyped = number[:-1] + str((int(number[-1]) + 1) % 10)

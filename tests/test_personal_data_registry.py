@@ -1,0 +1,69 @@
+import pytest
+
+from accounts.models import Customer
+from mandrakeonline.personal_data import Erasure, registry
+from tests.conftest import make_customer
+
+
+def test_every_field_of_every_model_is_classified():
+    # A new model field must be declared in its app's personal_data.py: as personal data
+    # (shown, exported, erased) or as not personal, with the reason.
+    assert registry.unclassified() == []
+
+
+def test_an_unclassified_field_is_reported(monkeypatch):
+    monkeypatch.setattr(registry, "_not_personal", {})
+
+    assert "accounts.Customer.is_staff" in registry.unclassified()
+
+
+@pytest.mark.django_db
+def test_the_export_holds_every_personal_field_of_the_customer():
+    customer = make_customer(
+        "export@example.com", address_line1="5 Elm Street", city="Dublin", country="IE", region="Leinster"
+    )
+
+    exported = registry.export_instance(customer)
+
+    assert set(exported) == {entry.name for entry in registry.fields_of(Customer)}
+    assert exported["email"] == "export@example.com"
+    assert exported["country"] == "IE"
+    assert exported["customer_number"] == customer.customer_number
+    assert exported["password"] == "(one-way hash, not exported)"
+    assert exported["date_joined"] == customer.date_joined.isoformat()
+
+
+@pytest.mark.django_db
+def test_erasing_a_customer_leaves_nothing_that_identifies_them():
+    customer = make_customer(
+        "erase@example.com",
+        first_name="Zoé",
+        last_name="Erased",
+        address_line1="5 Elm Street",
+        address_line2="Flat 2",
+        postal_code="D02",
+        city="Dublin",
+        region="Leinster",
+        country="IE",
+        pending_email="new@example.com",
+    )
+
+    changed = registry.erase_instance(customer)
+    customer.save(update_fields=changed)
+
+    customer.refresh_from_db()
+    for entry in registry.fields_of(Customer):
+        value = getattr(customer, entry.field.attname)
+        if entry.erasure is Erasure.KEEP:
+            assert entry.retention, entry.name
+        else:
+            assert value not in {"Zoé", "Erased", "5 Elm Street", "Flat 2", "D02", "Dublin", "Leinster", "IE"}
+    assert customer.email == f"deleted-{customer.pk}@deleted.invalid"
+    assert customer.pending_email == ""
+    assert not customer.has_usable_password()
+    assert not customer.has_address
+
+
+def test_keeping_a_field_needs_a_reason():
+    with pytest.raises(ValueError, match="retention"):
+        registry.personal(Customer, "city", category="x", purpose="x", erasure=Erasure.KEEP)
