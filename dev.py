@@ -82,9 +82,11 @@ def run() -> int:
         manage("migrate", "--no-input", "-v", "0")
         logins = manage("seed_demo", capture_output=True, text=True).stdout
         say("starting the site on http://127.0.0.1:8000 and a task worker (Ctrl-C stops both)")
+        # Each child leads its own process group, so that stopping it also stops what it
+        # started (runserver's auto-reloader runs the server in a grandchild).
         processes = [
-            subprocess.Popen([PYTHON, ROOT / "manage.py", "runserver", "127.0.0.1:8000"], cwd=ROOT),
-            subprocess.Popen([PYTHON, ROOT / "manage.py", "db_worker"], cwd=ROOT),
+            subprocess.Popen([PYTHON, ROOT / "manage.py", *args], cwd=ROOT, start_new_session=True)
+            for args in (["runserver", "127.0.0.1:8000"], ["db_worker"])
         ]
         print(logins, flush=True)
         try:
@@ -95,13 +97,13 @@ def run() -> int:
             pass
         finally:
             for process in processes:
-                if process.poll() is None:
-                    process.send_signal(signal.SIGINT)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGINT)
             for process in processes:
                 try:
                     process.wait(timeout=10)
                 except subprocess.TimeoutExpired:
-                    process.kill()
+                    os.killpg(process.pid, signal.SIGKILL)
     return 0
 
 
@@ -117,7 +119,13 @@ def test(pytest_args: list[str]) -> int:
         return subprocess.run([PYTHON, "-m", "pytest", *pytest_args], cwd=ROOT).returncode
 
 
+def stop_on_sigterm(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv: list[str]) -> int:
+    # A process manager's SIGTERM stops everything as cleanly as Ctrl-C does.
+    signal.signal(signal.SIGTERM, stop_on_sigterm)
     if sys.version_info < (3, 11):
         sys.exit("mandrakeonline needs Python 3.11 or newer.")
     command = argv[1] if len(argv) > 1 else ""

@@ -6,7 +6,7 @@ from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts import customer_numbers
+from accounts import customer_numbers, services
 from accounts.forms import CustomerNumberField, PasswordFieldsMixin, email_taken_message, password_fields
 from accounts.models import Customer, IssuedCustomerNumber
 
@@ -138,6 +138,12 @@ class CustomerAdmin(UserAdmin):
     @admin.display(description=_("email verified"), boolean=True)
     def email_verified(self, customer):
         return customer.email_verified
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change:
+            # The customer's history names the staff member who corrected their data.
+            services.customer_corrected_by_staff(customer=obj, staff=request.user, changed_fields=form.changed_data)
 
     def get_search_results(self, request, queryset, search_term):
         # "4821 0937 5" and "4821-0937-5" find the customer 482109375.

@@ -1,5 +1,6 @@
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -147,3 +148,59 @@ class Customer(AbstractBaseUser, PermissionsMixin):
         if self.country:
             lines.append(str(self.country.name))
         return [line for line in lines if line]
+
+
+class AccountEventQuerySet(models.QuerySet):
+    def for_customer(self, customer):
+        return self.filter(customer=customer)
+
+
+class AccountEvent(models.Model):
+    """A change that matters to the customer, kept as their account's history.
+
+    It names who acted (the customer, a staff member, or nobody for a link followed from an
+    email) and which fields changed, never their values: the trail holds no personal data
+    beyond the fact of the change.
+    """
+
+    class Kind(models.TextChoices):
+        SIGNED_UP = "signed_up", _("Account created")
+        EMAIL_VERIFIED = "email_verified", _("Email address confirmed")
+        EMAIL_CHANGE_REQUESTED = "email_change_requested", _("Change of email address requested")
+        EMAIL_CHANGED = "email_changed", _("Email address changed")
+        PASSWORD_CHANGED = "password_changed", _("Password changed")
+        DETAILS_CORRECTED = "details_corrected", _("Personal details corrected")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(_("what happened"), max_length=32, choices=Kind)
+    changed_fields = models.JSONField(_("fields changed"), default=list, blank=True)
+    actor = models.ForeignKey(
+        Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("done by")
+    )
+    created_at = models.DateTimeField(_("when"), default=timezone.now)
+
+    objects = AccountEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("account event")
+        verbose_name_plural = _("account events")
+        indexes = [models.Index(fields=["customer", "-created_at"], name="account_event_history")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.created_at:%Y-%m-%d %H:%M})"
+
+    def changed_field_labels(self) -> list[str]:
+        labels = []
+        for name in self.changed_fields:
+            try:
+                labels.append(str(Customer._meta.get_field(name).verbose_name))
+            except FieldDoesNotExist:
+                labels.append(name)
+        return labels
+
+    def actor_description(self, customer) -> str:
+        if self.actor_id is None:
+            return _("by a link sent to you")
+        if self.actor_id == customer.pk:
+            return _("by you")
+        return _("by Mandrake staff")

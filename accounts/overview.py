@@ -10,8 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.utils.translation import gettext_lazy as _
-
+from accounts.models import AccountEvent
 from mandrakeonline.personal_data import registry
 
 
@@ -44,8 +43,12 @@ def _personal_details(customer) -> dict:
 
 
 register_section("accounts/overview/personal_details.html", order=10, context=_personal_details)
-register_section(
-    "accounts/overview/security.html",
-    order=90,
-    context=lambda customer: {"customer": customer, "title": _("Security")},
-)
+
+
+def _security(customer) -> dict:
+    recent = AccountEvent.objects.for_customer(customer).order_by("-created_at")[:RECENT_EVENTS]
+    return {"events": [(event, event.actor_description(customer)) for event in recent]}
+
+
+RECENT_EVENTS = 10
+register_section("accounts/overview/security.html", order=90, context=_security)

@@ -1,7 +1,7 @@
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Customer, IssuedCustomerNumber
+from accounts.models import AccountEvent, Customer, IssuedCustomerNumber
 from mandrakeonline.personal_data import (
     CATEGORY_ADDRESS,
     CATEGORY_CONTACT,
@@ -120,4 +120,18 @@ registry.not_personal(
     "number",
     "issued_at",
     reason="the list of numbers ever issued, kept so none is reused; it links to nobody once an account is gone",
+)
+
+for name in ("kind", "changed_fields", "created_at"):
+    registry.personal(
+        AccountEvent,
+        name,
+        category=CATEGORY_SECURITY,
+        purpose=_("To show you, and us, every change made to your account, so that misuse is noticed."),
+        erasure=Erasure.DELETE,
+    )
+registry.not_personal(AccountEvent, "id", reason="internal key")
+registry.not_personal(AccountEvent, "customer", reason="links the event to the account it belongs to")
+registry.not_personal(
+    AccountEvent, "actor", reason="who acted: the customer, a staff member, or nobody (a link from an email)"
 )

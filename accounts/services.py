@@ -10,12 +10,16 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import customer_numbers
-from accounts.models import Customer
+from accounts.models import AccountEvent, Customer
 from accounts.tasks import send_account_email
 
 
 class EmailAlreadyUsed(Exception):
     pass
+
+
+def _record(customer: Customer, kind: str, *, actor: Customer | None, changed_fields=()) -> None:
+    AccountEvent.objects.create(customer=customer, kind=kind, actor=actor, changed_fields=list(changed_fields))
 
 
 def _send_after_commit(message: str, customer: Customer, **kwargs) -> None:
@@ -32,6 +36,7 @@ def customer_sign_up(*, email: str, password: str, **fields) -> Customer:
     except IntegrityError as error:
         # Two sign-ups with one address at the same moment: the unique index decides.
         raise EmailAlreadyUsed from error
+    _record(customer, AccountEvent.Kind.SIGNED_UP, actor=customer)
     _send_after_commit("welcome", customer)
     return customer
 
@@ -40,9 +45,11 @@ def customer_send_verification(*, customer: Customer) -> None:
     _send_after_commit("verify_email", customer)
 
 
+@transaction.atomic
 def customer_verify_email(*, customer: Customer) -> None:
     customer.email_verified_at = timezone.now()
     customer.save(update_fields=["email_verified_at"])
+    _record(customer, AccountEvent.Kind.EMAIL_VERIFIED, actor=None, changed_fields=["email_verified_at"])
 
 
 def customer_send_number_reminder(*, email: str) -> None:
@@ -68,13 +75,15 @@ def customer_request_password_reset(*, identifier: str) -> None:
         _send_after_commit("password_reset", customer)
 
 
-def customer_update_details(*, customer: Customer, changes: dict) -> list[str]:
+@transaction.atomic
+def customer_update_details(*, customer: Customer, changes: dict, actor: Customer) -> list[str]:
     """Save corrections to names, language or postal address; return the fields changed."""
     changed = [name for name, value in changes.items() if getattr(customer, name) != value]
     for name in changed:
         setattr(customer, name, changes[name])
     if changed:
         customer.save(update_fields=changed)
+        _record(customer, AccountEvent.Kind.DETAILS_CORRECTED, actor=actor, changed_fields=changed)
     return changed
 
 
@@ -83,6 +92,8 @@ def customer_request_email_change(*, customer: Customer, new_email: str) -> None
     """Start moving the account to a new address; it changes only once the link sent there
     is followed. If another account already uses the address, its owner is told instead,
     and the asker sees the same answer, so the form cannot be used to probe addresses."""
+    # Recorded the same way whatever follows, so the history cannot probe addresses either.
+    _record(customer, AccountEvent.Kind.EMAIL_CHANGE_REQUESTED, actor=customer)
     owner = Customer.objects.with_email(new_email).exclude(pk=customer.pk).first()
     if owner is not None:
         _send_after_commit("email_already_used", owner)
@@ -106,8 +117,20 @@ def customer_confirm_email_change(*, customer: Customer) -> None:
         # Another account took the address since the link was sent.
         customer.refresh_from_db()
         raise EmailAlreadyUsed from error
+    _record(customer, AccountEvent.Kind.EMAIL_CHANGED, actor=None, changed_fields=["email"])
     _send_after_commit("email_changed", customer, old_email=old_email)
 
 
-def customer_password_changed(*, customer: Customer) -> None:
+@transaction.atomic
+def customer_password_changed(*, customer: Customer, actor: Customer | None) -> None:
+    """Record a password change (made by the customer, or through a reset link when actor
+    is None) and tell the customer."""
+    _record(customer, AccountEvent.Kind.PASSWORD_CHANGED, actor=actor, changed_fields=["password"])
     _send_after_commit("password_changed", customer)
+
+
+@transaction.atomic
+def customer_corrected_by_staff(*, customer: Customer, staff: Customer, changed_fields: list[str]) -> None:
+    """Record a correction made in the admin, naming the staff member."""
+    if changed_fields:
+        _record(customer, AccountEvent.Kind.DETAILS_CORRECTED, actor=staff, changed_fields=changed_fields)

@@ -130,7 +130,7 @@ def account_overview(request):
 def edit_profile(request):
     form = forms.ProfileForm(_posted(request), instance=Customer.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
-        services.customer_update_details(customer=request.user, changes=form.cleaned_data)
+        services.customer_update_details(customer=request.user, changes=form.cleaned_data, actor=request.user)
         messages.success(request, _("Your name and language are saved."))
         return _activate_language(redirect("accounts:overview"), request.user.language)
     return render(request, "accounts/edit_profile.html", {"form": form})
@@ -140,7 +140,7 @@ def edit_profile(request):
 def edit_address(request):
     form = forms.AddressForm(_posted(request), instance=Customer.objects.get(pk=request.user.pk))
     if request.method == "POST" and form.is_valid():
-        services.customer_update_details(customer=request.user, changes=form.cleaned_data)
+        services.customer_update_details(customer=request.user, changes=form.cleaned_data, actor=request.user)
         messages.success(request, _("Your postal address is saved."))
         return redirect("accounts:overview")
     return render(request, "accounts/edit_address.html", {"form": form})
@@ -186,7 +186,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     def form_valid(self, form):
         response = super().form_valid(form)  # also keeps this session logged in
-        services.customer_password_changed(customer=form.user)
+        services.customer_password_changed(customer=form.user, actor=form.user)
         messages.success(self.request, _("Your password is changed."))
         return response
 
@@ -203,7 +203,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.customer_password_changed(customer=form.user)
+        services.customer_password_changed(customer=form.user, actor=None)
         messages.success(self.request, _("Your new password is set. You can log in with it now."))
         return response
 

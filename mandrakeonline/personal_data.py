@@ -29,6 +29,7 @@ class Erasure(enum.Enum):
     BLANK = "blank"  # emptied (blank string, NULL or the field's default)
     ANONYMISE = "anonymise"  # replaced by a value that no longer identifies anyone
     KEEP = "keep"  # kept after deletion, for the reason given in `retention`
+    DELETE = "delete"  # the whole row is deleted with the account
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,7 @@ class PersonalField:
         return to_json_value(getattr(instance, self.field.attname))
 
     def erase(self, instance: models.Model) -> None:
-        if self.erasure is Erasure.KEEP:
+        if self.erasure in (Erasure.KEEP, Erasure.DELETE):
             return
         if self.erasure is Erasure.ANONYMISE:
             setattr(instance, self.field.attname, self.anonymise(instance))
@@ -116,12 +117,13 @@ class Registry:
             self._not_personal[(model, name)] = reason
 
     def fields_of(self, model: type[models.Model]) -> list[PersonalField]:
-        """The personal fields of a model, in the model's field order."""
-        return [
+        """The personal fields of a model, by category (in CATEGORY_ORDER), then field order."""
+        entries = [
             self._personal[(model, field.name)]
             for field in model._meta.get_fields()
             if (model, field.name) in self._personal
         ]
+        return sorted(entries, key=lambda entry: _category_rank(entry.category))
 
     def unclassified(self, app_labels: Iterable[str] = OWN_APPS) -> list[str]:
         missing = []
@@ -141,17 +143,20 @@ class Registry:
     def export_instance(self, instance: models.Model) -> dict[str, Any]:
         return {entry.name: entry.export_value(instance) for entry in self.fields_of(instance._meta.model)}
 
-    def erase_instance(self, instance: models.Model) -> list[str]:
-        """Erase or anonymise an instance's personal fields in memory; the caller saves.
-
-        Returns the names of the fields changed, for ``save(update_fields=...)``.
-        """
+    def erase_instance(self, instance: models.Model) -> None:
+        """Erase an instance's personal data: delete the row if its data goes with the
+        account, otherwise blank or anonymise each field that is not kept, and save."""
+        entries = self.fields_of(instance._meta.model)
+        if any(entry.erasure is Erasure.DELETE for entry in entries):
+            instance.delete()
+            return
         changed = []
-        for entry in self.fields_of(instance._meta.model):
+        for entry in entries:
             if entry.erasure is not Erasure.KEEP:
                 entry.erase(instance)
                 changed.append(entry.field.attname)
-        return changed
+        if changed:
+            instance.save(update_fields=changed)
 
 
 registry = Registry()
@@ -162,3 +167,11 @@ CATEGORY_CONTACT = _("Contact")
 CATEGORY_ADDRESS = _("Postal address")
 CATEGORY_PREFERENCES = _("Preferences")
 CATEGORY_SECURITY = _("Account security")
+
+# How categories read on the account pages and in the export; others follow, in the order
+# their app registers them.
+CATEGORY_ORDER = [CATEGORY_IDENTITY, CATEGORY_CONTACT, CATEGORY_ADDRESS, CATEGORY_PREFERENCES, CATEGORY_SECURITY]
+
+
+def _category_rank(category) -> int:
+    return CATEGORY_ORDER.index(category) if category in CATEGORY_ORDER else len(CATEGORY_ORDER)

@@ -1,6 +1,6 @@
 import pytest
 
-from accounts.models import Customer
+from accounts.models import AccountEvent, Customer
 from mandrakeonline.personal_data import Erasure, registry
 from tests.conftest import make_customer
 
@@ -48,8 +48,7 @@ def test_erasing_a_customer_leaves_nothing_that_identifies_them():
         pending_email="new@example.com",
     )
 
-    changed = registry.erase_instance(customer)
-    customer.save(update_fields=changed)
+    registry.erase_instance(customer)
 
     customer.refresh_from_db()
     for entry in registry.fields_of(Customer):
@@ -67,3 +66,14 @@ def test_erasing_a_customer_leaves_nothing_that_identifies_them():
 def test_keeping_a_field_needs_a_reason():
     with pytest.raises(ValueError, match="retention"):
         registry.personal(Customer, "city", category="x", purpose="x", erasure=Erasure.KEEP)
+
+
+@pytest.mark.django_db
+def test_erasing_an_account_event_deletes_it():
+    customer = make_customer("events@example.com")
+    event = AccountEvent.objects.create(customer=customer, kind=AccountEvent.Kind.SIGNED_UP, actor=customer)
+
+    registry.erase_instance(event)
+
+    assert not AccountEvent.objects.filter(pk=event.pk).exists()
+    assert Customer.objects.filter(pk=customer.pk).exists()

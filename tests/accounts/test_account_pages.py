@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import Customer
+from accounts.models import AccountEvent, Customer
 from mandrakeonline.personal_data import registry
 from tests.conftest import link_in
 
@@ -32,10 +32,55 @@ def test_the_overview_shows_every_registered_personal_field(customer_client, cus
         assert value in page
 
 
-def test_the_overview_runs_a_constant_number_of_queries(customer_client, django_assert_num_queries):
-    # Session, customer; the page's sections add their own fixed number as apps arrive.
-    with django_assert_num_queries(2):
+@pytest.mark.parametrize("history_length", [0, 40])
+def test_the_overview_runs_a_constant_number_of_queries(
+    customer_client, customer, django_assert_num_queries, history_length
+):
+    AccountEvent.objects.bulk_create(
+        AccountEvent(customer=customer, kind=AccountEvent.Kind.DETAILS_CORRECTED, changed_fields=["city"])
+        for _ in range(history_length)
+    )
+
+    # Session, customer, recent history; each app's section adds a fixed number.
+    with django_assert_num_queries(3):
         customer_client.get("/account/")
+
+
+def test_the_overview_lists_recent_changes_and_who_made_them(customer_client, customer, staff, client):
+    customer_client.post("/account/profile/", {"first_name": "Alicia", "last_name": "Durand", "language": "en"})
+    staff_client = client.__class__()
+    staff_client.force_login(staff)
+    staff_client.post(
+        f"/admin/accounts/customer/{customer.pk}/change/",
+        {
+            "first_name": "Alicia",
+            "last_name": "Durand",
+            "email": customer.email,
+            "language": "en",
+            "city": "Cork",
+            "country": "IE",
+            "is_active": "on",
+            "date_joined_0": "2026-01-01",
+            "date_joined_1": "10:00",
+        },
+    )
+
+    page = " ".join(customer_client.get("/account/", HTTP_ACCEPT_LANGUAGE="en").content.decode().split())
+
+    assert "Personal details corrected (first name), by you" in page
+    assert "Personal details corrected (city, country), by Mandrake staff" in page
+    assert [event.actor for event in AccountEvent.objects.for_customer(customer).order_by("created_at")] == [
+        customer,
+        staff,
+    ]
+
+
+def test_other_customers_history_is_not_shown(customer_client, other_customer):
+    AccountEvent.objects.create(customer=other_customer, kind=AccountEvent.Kind.PASSWORD_CHANGED)
+
+    page = customer_client.get("/account/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert "Password changed" not in page
 
 
 def test_correcting_the_name_and_language(customer_client, customer):

@@ -1,5 +1,6 @@
 import pytest
 
+from accounts.models import AccountEvent
 from tests.conftest import PASSWORD, link_in
 
 pytestmark = pytest.mark.django_db
@@ -40,6 +41,8 @@ def test_following_the_link_sets_the_new_password_and_sends_a_notice(client, cus
     assert customer.check_password(NEW_PASSWORD)
     assert not customer.check_password(PASSWORD)
     assert mailoutbox[-1].subject == "Your password was changed"
+    event = AccountEvent.objects.for_customer(customer).get()
+    assert (event.kind, event.actor) == (AccountEvent.Kind.PASSWORD_CHANGED, None)
     logged_in = client.post("/login/", {"username": customer.customer_number, "password": NEW_PASSWORD})
     assert logged_in.status_code == 302
 
