@@ -66,6 +66,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 INSTALLED_APPS = [
+    # First, so that its createsuperuser (which generates the customer number) wins.
+    "accounts",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -83,7 +85,6 @@ INSTALLED_APPS = [
     "csp",
     "anymail",
     "mandrakeonline",
-    "accounts",
     "mailinglists",
     "registrations",
     "billing",
