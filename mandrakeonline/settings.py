@@ -131,6 +131,10 @@ if not DATABASE_URL:
 
     DATABASE_URL = embedded_database_url()
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+# The database the test runner creates (default: test_<name>); set it to run two test
+# sessions side by side on one server.
+if env_str("TEST_DATABASE_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": env_str("TEST_DATABASE_NAME")}
 if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
     raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://...).")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

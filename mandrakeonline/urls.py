@@ -9,6 +9,9 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("", include("accounts.urls")),
+    path("", include("mailinglists.urls")),
+    path("", include("registrations.urls")),
+    path("", include("billing.urls")),
 ]
 
 handler404 = "mandrakeonline.views.page_not_found"

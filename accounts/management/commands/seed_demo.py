@@ -1,3 +1,5 @@
+import importlib
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -16,6 +18,9 @@ DEMO_CUSTOMER = {
     "city": "Paris",
     "country": "FR",
 }
+# Each app may add demo data with a `demo.py` module holding `seed(*, customer, staff)`;
+# it must be idempotent, as this command is.
+DEMO_MODULES = ["mailinglists.demo", "registrations.demo", "billing.demo"]
 DEMO_STAFF = {"email": "staff@example.com", "first_name": "Sam", "last_name": "Staff", "language": "en"}
 
 
@@ -31,6 +36,14 @@ class Command(BaseCommand):
         with transaction.atomic():
             customer = self._get_or_create(DEMO_CUSTOMER, is_staff=False)
             staff = self._get_or_create(DEMO_STAFF, is_staff=True)
+            for module_name in DEMO_MODULES:
+                try:
+                    module = importlib.import_module(module_name)
+                except ModuleNotFoundError as error:
+                    if error.name != module_name:
+                        raise
+                    continue
+                module.seed(customer=customer, staff=staff)
         self.stdout.write(f"Demo logins (password for both: {DEMO_PASSWORD})")
         self.stdout.write(f"  customer: {customer.formatted_number}  ({customer.email})  http://127.0.0.1:8000/login/")
         self.stdout.write(f"  staff:    {staff.formatted_number}  ({staff.email})  http://127.0.0.1:8000/admin/")
