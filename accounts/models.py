@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from accounts import customer_numbers
+from mandrakeonline.card_numbers import reject_card_numbers
 
 
 class IssuedCustomerNumber(models.Model):
@@ -77,17 +78,19 @@ class Customer(AbstractBaseUser, PermissionsMixin):
         unique=True,
         editable=False,
     )
-    email = models.EmailField(_("email address"))
+    email = models.EmailField(_("email address"), validators=[reject_card_numbers])
     email_verified_at = models.DateTimeField(_("email verified on"), null=True, blank=True)
     # An address the customer asked to change to, waiting for the link sent to it.
-    pending_email = models.EmailField(_("new email address awaiting confirmation"), blank=True)
-    first_name = models.CharField(_("first name"), max_length=150)
-    last_name = models.CharField(_("last name"), max_length=150)
-    address_line1 = models.CharField(_("address line 1"), max_length=200, blank=True)
-    address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True)
-    postal_code = models.CharField(_("postal code"), max_length=20, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
-    region = models.CharField(_("region or state"), max_length=100, blank=True)
+    pending_email = models.EmailField(
+        _("new email address awaiting confirmation"), blank=True, validators=[reject_card_numbers]
+    )
+    first_name = models.CharField(_("first name"), max_length=150, validators=[reject_card_numbers])
+    last_name = models.CharField(_("last name"), max_length=150, validators=[reject_card_numbers])
+    address_line1 = models.CharField(_("address line 1"), max_length=200, blank=True, validators=[reject_card_numbers])
+    address_line2 = models.CharField(_("address line 2"), max_length=200, blank=True, validators=[reject_card_numbers])
+    postal_code = models.CharField(_("postal code"), max_length=20, blank=True, validators=[reject_card_numbers])
+    city = models.CharField(_("city"), max_length=100, blank=True, validators=[reject_card_numbers])
+    region = models.CharField(_("region or state"), max_length=100, blank=True, validators=[reject_card_numbers])
     country = CountryField(_("country"), blank=True)
     language = models.CharField(
         _("preferred language"),
@@ -173,7 +176,7 @@ class AccountEvent(models.Model):
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=32, choices=Kind)
-    changed_fields = models.JSONField(_("fields changed"), default=list, blank=True)
+    changed_fields = models.JSONField(_("fields changed"), default=list, blank=True, validators=[reject_card_numbers])
     actor = models.ForeignKey(
         Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("done by")
     )
