@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.contrib.auth.signals import user_logged_in
+
+
+class MandrakeonlineConfig(AppConfig):
+    name = "mandrakeonline"
+    verbose_name = "Mandrake Online"
+
+    def ready(self):
+        from mandrakeonline.middleware import mark_session_start
+
+        user_logged_in.connect(mark_session_start, dispatch_uid="mandrakeonline.mark_session_start")
