@@ -14,6 +14,9 @@ from django.views.decorators.http import require_POST
 from accounts import forms, overview, services
 from accounts.models import Customer
 from accounts.tokens import email_change_token, email_verification_token
+from mandrakeonline.ratelimit import by_customer, by_posted, rate_limit
+
+HOUR = 3600
 
 
 def _activate_language(response, language: str):
@@ -44,6 +47,7 @@ def _customer_from_link(uidb64: str, token: str, token_generator) -> Customer:
     return customer
 
 
+@rate_limit("sign-up", limit=10, window_seconds=HOUR)
 def sign_up(request):
     if request.user.is_authenticated:
         return redirect("accounts:overview")
@@ -79,6 +83,8 @@ class LoginView(auth_views.LoginView):
         return _activate_language(response, form.get_user().language)
 
 
+@rate_limit("forgot-number", limit=20, window_seconds=HOUR)
+@rate_limit("forgot-number-email", limit=5, window_seconds=HOUR, key=by_posted("email"))
 def forgot_number(request):
     form = forms.ForgotNumberForm(_posted(request))
     if request.method == "POST" and form.is_valid():
@@ -92,6 +98,7 @@ def forgot_number_sent(request):
     return render(request, "accounts/forgot_number_sent.html")
 
 
+@rate_limit("email-link", limit=30, window_seconds=HOUR)
 def verify_email(request, uidb64, token):
     # GET shows a button; only the POST verifies, because mail scanners follow links.
     try:
@@ -107,6 +114,7 @@ def verify_email(request, uidb64, token):
 
 @login_required
 @require_POST
+@rate_limit("resend-verification", limit=5, window_seconds=HOUR, key=by_customer)
 def resend_verification(request):
     if not request.user.email_verified:
         services.customer_send_verification(customer=request.user)
@@ -147,6 +155,7 @@ def edit_address(request):
 
 
 @login_required
+@rate_limit("change-email", limit=10, window_seconds=HOUR, key=by_customer)
 def change_email(request):
     form = forms.EmailChangeForm(request.user, _posted(request))
     if request.method == "POST" and form.is_valid():
@@ -160,6 +169,7 @@ def change_email(request):
     return render(request, "accounts/change_email.html", {"form": form})
 
 
+@rate_limit("email-link", limit=30, window_seconds=HOUR)
 def confirm_email_change(request, uidb64, token):
     try:
         customer = _customer_from_link(uidb64, token, email_change_token)
@@ -195,6 +205,13 @@ class PasswordResetView(auth_views.PasswordResetView):
     form_class = forms.PasswordResetRequestForm
     template_name = "accounts/password_reset.html"
     success_url = reverse_lazy("accounts:password_reset_sent")
+
+
+password_reset = rate_limit("password-reset", limit=20, window_seconds=HOUR)(
+    rate_limit("password-reset-identifier", limit=5, window_seconds=HOUR, key=by_posted("identifier"))(
+        PasswordResetView.as_view()
+    )
+)
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):

@@ -1,0 +1,85 @@
+"""Limits on the endpoints a robot would hammer (sign-up, forgot-number, password reset,
+email links, unsubscribe, webhooks).
+
+Counters live in PostgreSQL (mandrakeonline.RateLimitCounter), so every web process shares
+them; one upsert per limited request. A limit is a number of requests per fixed window
+for one key (the client's address, an email address, a customer). Past it, the visitor gets
+a translated 429 page with Retry-After, and nothing else happens; the window's end lifts it.
+Logins are limited by django-axes instead.
+"""
+
+import datetime
+from collections.abc import Callable
+from functools import wraps
+
+from django.db import connection
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from mandrakeonline.client_ip import client_ip
+from mandrakeonline.models import RateLimitCounter
+
+_UPSERT = """
+    INSERT INTO mandrakeonline_ratelimitcounter (scope, key_digest, window_start, hits)
+    VALUES (%s, %s, %s, 1)
+    ON CONFLICT (scope, key_digest, window_start) DO UPDATE SET hits = mandrakeonline_ratelimitcounter.hits + 1
+    RETURNING hits
+"""
+
+
+def _window_start(now: datetime.datetime, seconds: int) -> datetime.datetime:
+    epoch = int(now.timestamp())
+    return datetime.datetime.fromtimestamp(epoch - epoch % seconds, tz=datetime.UTC)
+
+
+def count_hit(scope: str, key: str, *, window_seconds: int) -> int:
+    """Count one request and return how many this key made in the current window."""
+    digest = salted_hmac("mandrakeonline.ratelimit", f"{scope}:{key}", algorithm="sha256").hexdigest()
+    window_start = _window_start(timezone.now(), window_seconds)
+    with connection.cursor() as cursor:
+        cursor.execute(_UPSERT, [scope, digest, window_start])
+        hits = cursor.fetchone()[0]
+    if hits == 1:
+        # First request of a new window: a good moment to forget windows long gone.
+        RateLimitCounter.objects.filter(window_start__lt=timezone.now() - datetime.timedelta(days=1)).delete()
+    return hits
+
+
+def by_ip(request) -> str:
+    return client_ip(request)
+
+
+def by_posted(field: str) -> Callable:
+    """Key on a posted value (an email, a customer number), the same however it is cased."""
+
+    def key(request) -> str:
+        return request.POST.get(field, "").strip().lower()
+
+    return key
+
+
+def by_customer(request) -> str:
+    return str(request.user.pk)
+
+
+def rate_limit(scope: str, *, limit: int, window_seconds: int, key: Callable = by_ip, methods=("POST",)):
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if request.method in methods:
+                value = key(request)
+                if value and count_hit(scope, value, window_seconds=window_seconds) > limit:
+                    remaining = window_seconds - int(timezone.now().timestamp()) % window_seconds
+                    return too_many_requests(request, remaining)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+def too_many_requests(request, retry_after: int):
+    response = render(request, "429.html", {"retry_minutes": max(1, retry_after // 60)}, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
