@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
-from accounts import customer_numbers
+from accounts import customer_numbers, user_agents
 from mandrakeonline.card_numbers import reject_card_numbers
 
 
@@ -207,3 +207,32 @@ class AccountEvent(models.Model):
         if self.actor_id == customer.pk:
             return _("by you")
         return _("by Mandrake staff")
+
+
+class LoginSessionQuerySet(models.QuerySet):
+    def for_customer(self, customer):
+        return self.filter(customer=customer)
+
+
+class LoginSession(models.Model):
+    """One logged-in browser, so the customer can see where they are logged in and end it."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="login_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(_("browser"), max_length=400, blank=True, validators=[reject_card_numbers])
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    created_at = models.DateTimeField(_("logged in on"), default=timezone.now)
+    last_seen = models.DateTimeField(_("last seen"), default=timezone.now)
+
+    objects = LoginSessionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("login session")
+        verbose_name_plural = _("login sessions")
+        indexes = [models.Index(fields=["customer", "-last_seen"], name="login_session_recent")]
+
+    def __str__(self):
+        return f"{self.customer} {self.created_at:%Y-%m-%d %H:%M}"
+
+    def device(self) -> str:
+        return user_agents.describe(self.user_agent)

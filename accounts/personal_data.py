@@ -1,7 +1,7 @@
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AccountEvent, Customer, IssuedCustomerNumber
+from accounts.models import AccountEvent, Customer, IssuedCustomerNumber, LoginSession
 from mandrakeonline.personal_data import (
     CATEGORY_ADDRESS,
     CATEGORY_CONTACT,
@@ -134,4 +134,18 @@ registry.not_personal(AccountEvent, "id", reason="internal key")
 registry.not_personal(AccountEvent, "customer", reason="links the event to the account it belongs to")
 registry.not_personal(
     AccountEvent, "actor", reason="who acted: the customer, a staff member, or nobody (a link from an email)"
+)
+
+for name in ("user_agent", "ip_address", "created_at", "last_seen"):
+    registry.personal(
+        LoginSession,
+        name,
+        category=CATEGORY_SECURITY,
+        purpose=_("To show you where your account is logged in, so that you can log out a browser you do not know."),
+        erasure=Erasure.DELETE,
+    )
+registry.not_personal(LoginSession, "id", reason="internal key")
+registry.not_personal(LoginSession, "customer", reason="links the session to the account it belongs to")
+registry.not_personal(
+    LoginSession, "session_key", reason="the secret of the session cookie; never shown, deleted with the row"
 )

@@ -5,12 +5,14 @@ never sends mail.
 """
 
 from functools import partial
+from importlib import import_module
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import customer_numbers
-from accounts.models import AccountEvent, Customer
+from accounts.models import AccountEvent, Customer, LoginSession
 from accounts.tasks import send_account_email
 
 
@@ -122,10 +124,13 @@ def customer_confirm_email_change(*, customer: Customer) -> None:
 
 
 @transaction.atomic
-def customer_password_changed(*, customer: Customer, actor: Customer | None) -> None:
+def customer_password_changed(
+    *, customer: Customer, actor: Customer | None, current_session_key: str | None = None
+) -> None:
     """Record a password change (made by the customer, or through a reset link when actor
-    is None) and tell the customer."""
+    is None), log out every other browser, and tell the customer."""
     _record(customer, AccountEvent.Kind.PASSWORD_CHANGED, actor=actor, changed_fields=["password"])
+    login_sessions_end_others(customer=customer, current_session_key=current_session_key)
     _send_after_commit("password_changed", customer)
 
 
@@ -134,3 +139,40 @@ def customer_corrected_by_staff(*, customer: Customer, staff: Customer, changed_
     """Record a correction made in the admin, naming the staff member."""
     if changed_fields:
         _record(customer, AccountEvent.Kind.DETAILS_CORRECTED, actor=staff, changed_fields=changed_fields)
+
+
+def login_session_start(*, customer: Customer, session_key: str, user_agent: str, ip_address: str | None) -> None:
+    LoginSession.objects.update_or_create(
+        session_key=session_key,
+        defaults={"customer": customer, "user_agent": user_agent[:400], "ip_address": ip_address or None},
+    )
+
+
+def login_session_touch(*, session_key: str) -> None:
+    LoginSession.objects.filter(session_key=session_key).update(last_seen=timezone.now())
+
+
+def login_session_rekey(*, old_key: str, new_key: str) -> None:
+    """Follow a session whose key changed (Django renews it when the password changes)."""
+    LoginSession.objects.filter(session_key=old_key).update(session_key=new_key)
+
+
+def login_session_forget(*, session_key: str) -> None:
+    LoginSession.objects.filter(session_key=session_key).delete()
+
+
+@transaction.atomic
+def login_sessions_end(*, customer: Customer, sessions) -> int:
+    """Log these browsers out: their sessions are deleted, so their next request is anonymous."""
+    session_store = import_module(settings.SESSION_ENGINE).SessionStore
+    ended = 0
+    for login_session in sessions.filter(customer=customer):
+        session_store(session_key=login_session.session_key).delete()
+        login_session.delete()
+        ended += 1
+    return ended
+
+
+def login_sessions_end_others(*, customer: Customer, current_session_key: str | None) -> int:
+    others = LoginSession.objects.for_customer(customer).exclude(session_key=current_session_key or "")
+    return login_sessions_end(customer=customer, sessions=others)

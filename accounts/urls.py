@@ -35,4 +35,7 @@ urlpatterns = [
         name="confirm_email_change",
     ),
     path("account/password/", views.PasswordChangeView.as_view(), name="change_password"),
+    path("account/security/", views.security, name="security"),
+    path("account/security/sessions/<int:session_id>/end/", views.end_session, name="end_session"),
+    path("account/security/sessions/end-others/", views.end_other_sessions, name="end_other_sessions"),
 ]

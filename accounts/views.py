@@ -4,7 +4,7 @@ from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.encoding import force_str
 from django.utils.http import urlsafe_base64_decode
@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import forms, overview, services
-from accounts.models import Customer
+from accounts.models import Customer, LoginSession
 from accounts.tokens import email_change_token, email_verification_token
 from mandrakeonline.ratelimit import by_customer, by_posted, rate_limit
 
@@ -195,8 +195,12 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     success_url = reverse_lazy("accounts:overview")
 
     def form_valid(self, form):
-        response = super().form_valid(form)  # also keeps this session logged in
-        services.customer_password_changed(customer=form.user, actor=form.user)
+        previous_session_key = self.request.session.session_key
+        response = super().form_valid(form)  # keeps this session logged in, under a new key
+        services.login_session_rekey(old_key=previous_session_key, new_key=self.request.session.session_key)
+        services.customer_password_changed(
+            customer=form.user, actor=form.user, current_session_key=self.request.session.session_key
+        )
         messages.success(self.request, _("Your password is changed."))
         return response
 
@@ -229,3 +233,32 @@ def locked_out(request, original_response, credentials):
     """django-axes calls this when a customer number is paused after too many failures."""
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+@login_required
+def security(request):
+    sessions = LoginSession.objects.for_customer(request.user).order_by("-last_seen")
+    return render(
+        request,
+        "accounts/security.html",
+        {"sessions": sessions, "current_session_key": request.session.session_key},
+    )
+
+
+@login_required
+@require_POST
+def end_session(request, session_id):
+    login_session = get_object_or_404(LoginSession.objects.for_customer(request.user), pk=session_id)
+    services.login_sessions_end(customer=request.user, sessions=LoginSession.objects.filter(pk=login_session.pk))
+    if login_session.session_key == request.session.session_key:
+        return redirect("accounts:login")
+    messages.success(request, _("That browser is logged out."))
+    return redirect("accounts:security")
+
+
+@login_required
+@require_POST
+def end_other_sessions(request):
+    ended = services.login_sessions_end_others(customer=request.user, current_session_key=request.session.session_key)
+    messages.success(request, _("Every other browser is logged out (%(count)s).") % {"count": ended})
+    return redirect("accounts:security")

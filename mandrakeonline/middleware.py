@@ -5,6 +5,8 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.utils.translation import gettext as _
 
+from accounts.services import login_session_touch
+
 # Features no page of ours uses; denying them limits what injected content could do.
 PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
@@ -48,6 +50,7 @@ def session_timeouts(get_response):
                 messages.info(request, _("You were logged out to protect your account. Please log in again."))
             elif now - last_seen >= LAST_SEEN_PRECISION or SESSION_LAST_SEEN not in session:
                 session[SESSION_LAST_SEEN] = now
+                login_session_touch(session_key=session.session_key)
         return get_response(request)
 
     return middleware
