@@ -16,6 +16,23 @@ ACCOUNT_PURPOSE = _("To identify you and link your subscriptions, registrations 
 CONTACT_PURPOSE = _("To write to you about your account, your lists, your registrations and your orders.")
 ADDRESS_PURPOSE = _("To deliver the products you buy and to address your invoices.")
 
+registry.personal_model(
+    Customer, customer_path="pk", title=_("Your account"), since="date_joined", manage_url="accounts:overview"
+)
+registry.personal_model(
+    AccountEvent,
+    customer_path="customer",
+    title=_("History of changes to your account"),
+    since="created_at",
+    manage_url="accounts:overview",
+)
+registry.personal_model(
+    LoginSession,
+    customer_path="customer",
+    title=_("Browsers logged in to your account"),
+    since="created_at",
+    manage_url="accounts:security",
+)
 registry.personal(
     Customer,
     "customer_number",

@@ -25,6 +25,7 @@ urlpatterns = [
     ),
     path("verify-email/<uidb64>/<token>/", views.verify_email, name="verify_email"),
     path("account/", views.account_overview, name="overview"),
+    path("account/data/", views.my_data, name="my_data"),
     path("account/profile/", views.edit_profile, name="edit_profile"),
     path("account/address/", views.edit_address, name="edit_address"),
     path("account/email/", views.change_email, name="change_email"),

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts import forms, overview, services
 from accounts.models import Customer, LoginSession
 from accounts.tokens import email_change_token, email_verification_token
+from mandrakeonline.personal_data import registry
 from mandrakeonline.ratelimit import by_customer, by_posted, rate_limit
 
 HOUR = 3600
@@ -262,3 +263,8 @@ def end_other_sessions(request):
     ended = services.login_sessions_end_others(customer=request.user, current_session_key=request.session.session_key)
     messages.success(request, _("Every other browser is logged out (%(count)s).") % {"count": ended})
     return redirect("accounts:security")
+
+
+@login_required
+def my_data(request):
+    return render(request, "accounts/my_data.html", {"summary": registry.summary(request.user)})

@@ -17,6 +17,7 @@ from typing import Any
 
 from django.apps import apps
 from django.db import models
+from django.db.models import Count, Min
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -98,10 +99,74 @@ def to_json_value(value: Any) -> Any:
     return value
 
 
+@dataclass(frozen=True)
+class PersonalModel:
+    """How to find one customer's rows of a model that holds personal data."""
+
+    model: type[models.Model]
+    # The lookup from the model to its customer, e.g. "customer" or "registration__customer";
+    # "pk" for the customer model itself.
+    customer_path: str
+    # What the account pages call these rows ("Mailing-list subscriptions").
+    title: Promise | str
+    # A date field saying since when each row is held.
+    since: str | None = None
+    # The URL name where the customer sees, corrects or deletes these rows.
+    manage_url: str | None = None
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label_lower
+
+    def rows_for(self, customer) -> models.QuerySet:
+        return self.model._default_manager.filter(**{self.customer_path: customer.pk}).order_by("pk")
+
+
 class Registry:
     def __init__(self):
         self._personal: dict[tuple[type[models.Model], str], PersonalField] = {}
         self._not_personal: dict[tuple[type[models.Model], str], str] = {}
+        self._models: dict[type[models.Model], PersonalModel] = {}
+
+    def personal_model(self, model: type[models.Model], *, customer_path: str, title, **options) -> None:
+        if options.get("since"):
+            model._meta.get_field(options["since"])
+        self._models[model] = PersonalModel(model=model, customer_path=customer_path, title=title, **options)
+
+    def personal_models(self) -> list[PersonalModel]:
+        """Every model holding personal data, in the order their apps declared them."""
+        return list(self._models.values())
+
+    def summary(self, customer) -> list[dict]:
+        """For the "my data" page: per model, what is held, why, since when, how long kept.
+
+        One query per declared model, whatever the number of rows.
+        """
+        summary = []
+        for declared in self.personal_models():
+            aggregates = {"count": Count("pk")}
+            if declared.since:
+                aggregates["since"] = Min(declared.since)
+            found = declared.rows_for(customer).order_by().aggregate(**aggregates)
+            entries = self.fields_of(declared.model)
+            kept = [str(entry.retention) for entry in entries if entry.erasure is Erasure.KEEP]
+            summary.append(
+                {
+                    "title": declared.title,
+                    "count": found["count"],
+                    "since": found.get("since"),
+                    "fields": [entry.label for entry in entries],
+                    "purposes": list(dict.fromkeys(str(entry.purpose) for entry in entries)),
+                    "kept": list(dict.fromkeys(kept)),
+                    "manage_url": declared.manage_url,
+                }
+            )
+        return summary
+
+    def undeclared_models(self) -> list[str]:
+        """Models with personal fields that do not say how to find a customer's rows."""
+        holding = {model for model, _name in self._personal}
+        return sorted(model._meta.label for model in holding if model not in self._models)
 
     def personal(self, model: type[models.Model], name: str, **options) -> None:
         if options["erasure"] is Erasure.ANONYMISE and options.get("anonymise") is None:

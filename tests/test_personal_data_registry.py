@@ -11,6 +11,25 @@ def test_every_field_of_every_model_is_classified():
     assert registry.unclassified() == []
 
 
+def test_every_model_holding_personal_data_says_how_to_find_a_customers_rows():
+    assert registry.undeclared_models() == []
+
+
+@pytest.mark.django_db
+def test_each_declared_model_finds_only_the_customers_own_rows():
+    owner = make_customer("owner@example.com")
+    other = make_customer("other@example.com")
+    AccountEvent.objects.create(customer=owner, kind=AccountEvent.Kind.SIGNED_UP)
+    AccountEvent.objects.create(customer=other, kind=AccountEvent.Kind.SIGNED_UP)
+
+    for declared in registry.personal_models():
+        rows = declared.rows_for(owner)
+        customers = {
+            getattr(row, "customer_id", row.pk) for row in rows if declared.customer_path in {"pk", "customer"}
+        }
+        assert other.pk not in customers, declared.label
+
+
 def test_an_unclassified_field_is_reported(monkeypatch):
     monkeypatch.setattr(registry, "_not_personal", {})
 
