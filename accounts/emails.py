@@ -110,6 +110,15 @@ def send_password_changed_notice(customer: Customer) -> None:
     )
 
 
+def send_data_export_ready(customer: Customer, export_id: int) -> None:
+    send_templated_email(
+        to=customer.email,
+        template="data_export_ready",
+        context={"customer": customer, "export_url": absolute_url(reverse("accounts:data_export", args=[export_id]))},
+        language=customer.language,
+    )
+
+
 MESSAGES = {
     "welcome": send_welcome,
     "verify_email": send_verification,

@@ -234,3 +234,24 @@ class PasswordResetRequestForm(forms.Form):
     def save(self, **kwargs):
         # Called by contrib.auth's PasswordResetView; the service queues the email.
         customer_request_password_reset(identifier=self.cleaned_data["identifier"].strip())
+
+
+class PasswordConfirmForm(forms.Form):
+    """Asks for the password again before an action that exposes or destroys data."""
+
+    password = forms.CharField(
+        label=_("Your password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("We ask for it again so that nobody else can do this from a browser you left open."),
+    )
+
+    def __init__(self, customer: Customer, *args, **kwargs):
+        self.customer = customer
+        super().__init__(*args, **kwargs)
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.customer.check_password(password):
+            raise ValidationError(_("This is not your current password."), code="wrong_password")
+        return password

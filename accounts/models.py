@@ -173,6 +173,7 @@ class AccountEvent(models.Model):
         EMAIL_CHANGED = "email_changed", _("Email address changed")
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         DETAILS_CORRECTED = "details_corrected", _("Personal details corrected")
+        DATA_EXPORTED = "data_exported", _("Export of your data requested")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=32, choices=Kind)
@@ -236,3 +237,50 @@ class LoginSession(models.Model):
 
     def device(self) -> str:
         return user_agents.describe(self.user_agent)
+
+
+class DataExportQuerySet(models.QuerySet):
+    def for_customer(self, customer):
+        return self.filter(customer=customer)
+
+
+class DataExport(models.Model):
+    """A download of everything held about a customer, built by a task into a private file."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting to start")
+        RUNNING = "running", _("Being prepared")
+        READY = "ready", _("Ready to download")
+        FAILED = "failed", _("Failed")
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="data_exports")
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.QUEUED)
+    requested_at = models.DateTimeField(_("requested on"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished on"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("link valid until"), null=True, blank=True)
+    # Relative to settings.EXPORT_ROOT, a random name; never served by the web server itself.
+    file_name = models.CharField(max_length=100, blank=True)
+    size = models.PositiveBigIntegerField(default=0)
+    records_done = models.PositiveIntegerField(default=0)
+    records_total = models.PositiveIntegerField(default=0)
+
+    objects = DataExportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+
+    def __str__(self):
+        return f"{self.customer} {self.requested_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_downloadable(self) -> bool:
+        return self.status == self.Status.READY and self.expires_at is not None and self.expires_at > timezone.now()
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == self.Status.READY:
+            return 100
+        if not self.records_total:
+            return 0
+        return min(99, 100 * self.records_done // self.records_total)

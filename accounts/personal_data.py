@@ -1,7 +1,7 @@
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AccountEvent, Customer, IssuedCustomerNumber, LoginSession
+from accounts.models import AccountEvent, Customer, DataExport, IssuedCustomerNumber, LoginSession
 from mandrakeonline.personal_data import (
     CATEGORY_ADDRESS,
     CATEGORY_CONTACT,
@@ -165,4 +165,30 @@ registry.not_personal(LoginSession, "id", reason="internal key")
 registry.not_personal(LoginSession, "customer", reason="links the session to the account it belongs to")
 registry.not_personal(
     LoginSession, "session_key", reason="the secret of the session cookie; never shown, deleted with the row"
+)
+
+registry.personal_model(
+    DataExport,
+    customer_path="customer",
+    title=_("Exports of your data"),
+    since="requested_at",
+    manage_url="accounts:request_data_export",
+)
+for name in ("status", "requested_at", "finished_at", "expires_at"):
+    registry.personal(
+        DataExport,
+        name,
+        category=CATEGORY_SECURITY,
+        purpose=_("To prepare the copy of your data you asked for, and let only you download it."),
+        erasure=Erasure.DELETE,
+    )
+registry.not_personal(DataExport, "id", reason="internal key")
+registry.not_personal(DataExport, "customer", reason="links the export to the account it belongs to")
+registry.not_personal(
+    DataExport,
+    "file_name",
+    "size",
+    "records_done",
+    "records_total",
+    reason="where and how far the file is built; the file itself is deleted with the account",
 )

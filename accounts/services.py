@@ -12,8 +12,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import customer_numbers
-from accounts.models import AccountEvent, Customer, LoginSession
-from accounts.tasks import send_account_email
+from accounts.models import AccountEvent, Customer, DataExport, LoginSession
+from accounts.tasks import build_data_export, send_account_email
 
 
 class EmailAlreadyUsed(Exception):
@@ -176,3 +176,21 @@ def login_sessions_end(*, customer: Customer, sessions) -> int:
 def login_sessions_end_others(*, customer: Customer, current_session_key: str | None) -> int:
     others = LoginSession.objects.for_customer(customer).exclude(session_key=current_session_key or "")
     return login_sessions_end(customer=customer, sessions=others)
+
+
+class ExportAlreadyRunning(Exception):
+    pass
+
+
+@transaction.atomic
+def data_export_request(*, customer: Customer) -> DataExport:
+    """Queue the building of a new export; one at a time per customer."""
+    # Locking the customer row serialises two clicks on the button.
+    Customer.objects.select_for_update().get(pk=customer.pk)
+    unfinished = (DataExport.Status.QUEUED, DataExport.Status.RUNNING)
+    if DataExport.objects.for_customer(customer).filter(status__in=unfinished).exists():
+        raise ExportAlreadyRunning
+    data_export = DataExport.objects.create(customer=customer)
+    _record(customer, AccountEvent.Kind.DATA_EXPORTED, actor=customer)
+    transaction.on_commit(partial(build_data_export.enqueue, data_export.pk))
+    return data_export

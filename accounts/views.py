@@ -3,7 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
 from django.utils.encoding import force_str
@@ -11,8 +11,8 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import forms, overview, services
-from accounts.models import Customer, LoginSession
+from accounts import export, forms, overview, services
+from accounts.models import Customer, DataExport, LoginSession
 from accounts.tokens import email_change_token, email_verification_token
 from mandrakeonline.personal_data import registry
 from mandrakeonline.ratelimit import by_customer, by_posted, rate_limit
@@ -268,3 +268,39 @@ def end_other_sessions(request):
 @login_required
 def my_data(request):
     return render(request, "accounts/my_data.html", {"summary": registry.summary(request.user)})
+
+
+@login_required
+@rate_limit("data-export", limit=5, window_seconds=24 * HOUR, key=by_customer)
+def request_data_export(request):
+    form = forms.PasswordConfirmForm(request.user, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            data_export = services.data_export_request(customer=request.user)
+        except services.ExportAlreadyRunning:
+            messages.info(request, _("Your previous export is still being prepared."))
+            data_export = DataExport.objects.for_customer(request.user).latest("requested_at")
+        return redirect("accounts:data_export", data_export.pk)
+    recent = DataExport.objects.for_customer(request.user).order_by("-requested_at")[:5]
+    return render(request, "accounts/request_data_export.html", {"form": form, "exports": recent})
+
+
+@login_required
+def data_export(request, export_id):
+    data_export = get_object_or_404(DataExport.objects.for_customer(request.user), pk=export_id)
+    return render(request, "accounts/data_export.html", {"export": data_export})
+
+
+@login_required
+def data_export_status(request, export_id):
+    data_export = get_object_or_404(DataExport.objects.for_customer(request.user), pk=export_id)
+    return JsonResponse({"status": data_export.status, "percent": data_export.progress_percent})
+
+
+@login_required
+def download_data_export(request, export_id):
+    data_export = get_object_or_404(DataExport.objects.for_customer(request.user), pk=export_id)
+    if not data_export.is_downloadable:
+        return render(request, "accounts/data_export.html", {"export": data_export}, status=410)
+    filename = f"mandrakeonline-{request.user.customer_number}-{data_export.finished_at:%Y%m%d}.zip"
+    return FileResponse(export.export_path(data_export).open("rb"), as_attachment=True, filename=filename)

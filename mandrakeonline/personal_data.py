@@ -127,11 +127,20 @@ class Registry:
         self._personal: dict[tuple[type[models.Model], str], PersonalField] = {}
         self._not_personal: dict[tuple[type[models.Model], str], str] = {}
         self._models: dict[type[models.Model], PersonalModel] = {}
+        self._attachment_providers: list[Callable] = []
 
     def personal_model(self, model: type[models.Model], *, customer_path: str, title, **options) -> None:
         if options.get("since"):
             model._meta.get_field(options["since"])
         self._models[model] = PersonalModel(model=model, customer_path=customer_path, title=title, **options)
+
+    def attachments(self, provider: Callable) -> None:
+        """Add files to every export: provider(customer) yields (file name, iterable of bytes)."""
+        self._attachment_providers.append(provider)
+
+    def attachments_for(self, customer):
+        for provider in self._attachment_providers:
+            yield from provider(customer)
 
     def personal_models(self) -> list[PersonalModel]:
         """Every model holding personal data, in the order their apps declared them."""

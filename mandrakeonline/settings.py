@@ -215,6 +215,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mandrake Online <no-reply@ma
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = {key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
 
+# Exports of a customer's data: built into this private folder (never served directly),
+# downloadable by their owner for EXPORT_LINK_HOURS.
+EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(BASE_DIR / ".data" / "exports")))
+EXPORT_LINK_HOURS = env_int("EXPORT_LINK_HOURS", 24)
+
 # Background work: PostgreSQL is the queue (django-tasks-db); `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
