@@ -255,3 +255,9 @@ class PasswordConfirmForm(forms.Form):
         if not self.customer.check_password(password):
             raise ValidationError(_("This is not your current password."), code="wrong_password")
         return password
+
+
+class DeleteAccountForm(PasswordConfirmForm):
+    understood = forms.BooleanField(
+        label=_("I understand that my account and its data will be erased for good, except what is listed as kept."),
+    )

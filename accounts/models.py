@@ -1,3 +1,6 @@
+import calendar
+import datetime
+
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import FieldDoesNotExist
@@ -284,3 +287,61 @@ class DataExport(models.Model):
         if not self.records_total:
             return 0
         return min(99, 100 * self.records_done // self.records_total)
+
+
+def one_month_after(day: datetime.date) -> datetime.date:
+    """The same day next month, or that month's last day (GDPR art. 12: "within one month")."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class PrivacyRequest(models.Model):
+    """A request to exercise a data right, online or by letter, phone or email.
+
+    The log proves each request was answered within the month the law allows; it keeps the
+    customer number only, so it outlives the account without identifying anyone by itself.
+    """
+
+    class Kind(models.TextChoices):
+        ACCESS = "access", _("See my data")
+        EXPORT = "export", _("Copy of my data")
+        CORRECTION = "correction", _("Correct my data")
+        DELETION = "deletion", _("Delete my account")
+
+    class Channel(models.TextChoices):
+        ONLINE = "online", _("On the website")
+        LETTER = "letter", _("By letter")
+        PHONE = "phone", _("By phone")
+        EMAIL = "email", _("By email")
+
+    customer_number = models.CharField(_("customer number"), max_length=customer_numbers.NUMBER_LENGTH)
+    kind = models.CharField(_("request"), max_length=12, choices=Kind)
+    channel = models.CharField(_("received"), max_length=8, choices=Channel)
+    received_on = models.DateField(_("received on"), default=datetime.date.today)
+    due_on = models.DateField(_("answer due by"), editable=False)
+    completed_at = models.DateTimeField(_("completed on"), null=True, blank=True)
+    handled_by = models.ForeignKey(
+        Customer, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("handled by")
+    )
+    notes = models.TextField(
+        _("notes"),
+        blank=True,
+        validators=[reject_card_numbers],
+        help_text=_("What was asked and done. No personal details beyond the customer number."),
+    )
+
+    class Meta:
+        verbose_name = _("privacy request")
+        verbose_name_plural = _("privacy requests")
+        ordering = ["-received_on"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {customer_numbers.format_number(self.customer_number)}"
+
+    def save(self, *args, **kwargs):
+        self.due_on = one_month_after(self.received_on)
+        super().save(*args, **kwargs)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.completed_at is None and self.due_on < datetime.date.today()

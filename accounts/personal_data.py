@@ -1,7 +1,6 @@
-from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AccountEvent, Customer, DataExport, IssuedCustomerNumber, LoginSession
+from accounts.models import AccountEvent, Customer, DataExport, IssuedCustomerNumber, LoginSession, PrivacyRequest
 from mandrakeonline.personal_data import (
     CATEGORY_ADDRESS,
     CATEGORY_CONTACT,
@@ -33,13 +32,18 @@ registry.personal_model(
     since="created_at",
     manage_url="accounts:security",
 )
+# Deleting the account deletes the customer's row itself (and with it every row that
+# cascades from it); only the number survives, in IssuedCustomerNumber.
 registry.personal(
     Customer,
     "customer_number",
     category=CATEGORY_IDENTITY,
     purpose=ACCOUNT_PURPOSE,
     erasure=Erasure.KEEP,
-    retention=_("Kept so that the number is never given to anyone else, and to match invoices the law makes us keep."),
+    retention=_(
+        "Your customer number stays on the list of numbers already given, so that it is never given to anyone "
+        "else; nothing else about you stays attached to it, except on the invoices the law makes us keep."
+    ),
     show=lambda customer: customer.formatted_number,
 )
 for name in ("first_name", "last_name"):
@@ -48,31 +52,28 @@ for name in ("first_name", "last_name"):
         name,
         category=CATEGORY_IDENTITY,
         purpose=ACCOUNT_PURPOSE,
-        erasure=Erasure.BLANK,
+        erasure=Erasure.DELETE,
     )
 registry.personal(
     Customer,
     "email",
     category=CATEGORY_CONTACT,
     purpose=CONTACT_PURPOSE,
-    erasure=Erasure.ANONYMISE,
-    # The column is unique and required: a deleted account gets an address that cannot
-    # receive mail (RFC 2606 reserves .invalid).
-    anonymise=lambda customer: f"deleted-{customer.pk}@deleted.invalid",
+    erasure=Erasure.DELETE,
 )
 registry.personal(
     Customer,
     "email_verified_at",
     category=CATEGORY_CONTACT,
     purpose=CONTACT_PURPOSE,
-    erasure=Erasure.BLANK,
+    erasure=Erasure.DELETE,
 )
 registry.personal(
     Customer,
     "pending_email",
     category=CATEGORY_CONTACT,
     purpose=_("To confirm that a new email address you gave is yours before using it."),
-    erasure=Erasure.BLANK,
+    erasure=Erasure.DELETE,
 )
 for name in (
     "address_line1",
@@ -87,37 +88,35 @@ for name in (
         name,
         category=CATEGORY_ADDRESS,
         purpose=ADDRESS_PURPOSE,
-        erasure=Erasure.BLANK,
+        erasure=Erasure.DELETE,
     )
 registry.personal(
     Customer,
     "language",
     category=CATEGORY_PREFERENCES,
     purpose=_("To show the site and write to you in your language."),
-    erasure=Erasure.BLANK,
+    erasure=Erasure.DELETE,
 )
 registry.personal(
     Customer,
     "date_joined",
     category=CATEGORY_SECURITY,
     purpose=ACCOUNT_PURPOSE,
-    erasure=Erasure.KEEP,
-    retention=_("Kept with the closed account to date the invoices the law makes us keep."),
+    erasure=Erasure.DELETE,
 )
 registry.personal(
     Customer,
     "last_login",
     category=CATEGORY_SECURITY,
     purpose=_("To show you when your account was last used, so that you notice misuse."),
-    erasure=Erasure.BLANK,
+    erasure=Erasure.DELETE,
 )
 registry.personal(
     Customer,
     "password",
     category=CATEGORY_SECURITY,
     purpose=_("To check that it is you who logs in. Only a one-way hash is stored."),
-    erasure=Erasure.ANONYMISE,
-    anonymise=lambda customer: make_password(None),
+    erasure=Erasure.DELETE,
     show=lambda customer: _("Set") if customer.has_usable_password() else _("Not set"),
     # The hash is useless to the customer and must not leave the system.
     export=lambda customer: "(one-way hash, not exported)",
@@ -192,3 +191,23 @@ registry.not_personal(
     "records_total",
     reason="where and how far the file is built; the file itself is deleted with the account",
 )
+
+registry.personal_model(
+    PrivacyRequest,
+    customer_path="customer_number",
+    match_on="customer_number",
+    title=_("Your requests about your data"),
+    since="received_on",
+)
+REQUEST_RETENTION = _("Kept three years after the answer, to prove that your request was answered in time.")
+for name in ("customer_number", "kind", "channel", "received_on", "due_on", "completed_at", "notes"):
+    registry.personal(
+        PrivacyRequest,
+        name,
+        category=CATEGORY_SECURITY,
+        purpose=_("To answer your requests about your data within the month the law allows, and prove it."),
+        erasure=Erasure.KEEP,
+        retention=REQUEST_RETENTION,
+    )
+registry.not_personal(PrivacyRequest, "id", reason="internal key")
+registry.not_personal(PrivacyRequest, "handled_by", reason="the staff member who answered")

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, JsonResponse
@@ -11,8 +11,8 @@ from django.utils.http import urlsafe_base64_decode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from accounts import export, forms, overview, services
-from accounts.models import Customer, DataExport, LoginSession
+from accounts import deletion, export, forms, overview, services
+from accounts.models import Customer, DataExport, LoginSession, PrivacyRequest
 from accounts.tokens import email_change_token, email_verification_token
 from mandrakeonline.personal_data import registry
 from mandrakeonline.ratelimit import by_customer, by_posted, rate_limit
@@ -304,3 +304,19 @@ def download_data_export(request, export_id):
         return render(request, "accounts/data_export.html", {"export": data_export}, status=410)
     filename = f"mandrakeonline-{request.user.customer_number}-{data_export.finished_at:%Y%m%d}.zip"
     return FileResponse(export.export_path(data_export).open("rb"), as_attachment=True, filename=filename)
+
+
+@login_required
+def delete_account(request):
+    form = forms.DeleteAccountForm(request.user, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        deletion.account_delete(customer=request.user, actor=request.user, channel=PrivacyRequest.Channel.ONLINE)
+        logout(request)
+        return redirect("accounts:account_deleted")
+    return render(
+        request, "accounts/delete_account.html", {"form": form, "preview": deletion.deletion_preview(request.user)}
+    )
+
+
+def account_deleted(request):
+    return render(request, "accounts/account_deleted.html")

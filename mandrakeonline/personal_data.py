@@ -113,13 +113,19 @@ class PersonalModel:
     since: str | None = None
     # The URL name where the customer sees, corrects or deletes these rows.
     manage_url: str | None = None
+    # What customer_path is compared with: the customer's primary key, or their number
+    # (for records that outlive the account and keep only the number).
+    match_on: str = "pk"
+    # For rows kept after the account is deleted: until when, as a function of the customer.
+    kept_until: Callable | None = None
 
     @property
     def label(self) -> str:
         return self.model._meta.label_lower
 
     def rows_for(self, customer) -> models.QuerySet:
-        return self.model._default_manager.filter(**{self.customer_path: customer.pk}).order_by("pk")
+        value = customer.customer_number if self.match_on == "customer_number" else customer.pk
+        return self.model._default_manager.filter(**{self.customer_path: value}).order_by("pk")
 
 
 class Registry:
@@ -216,6 +222,16 @@ class Registry:
 
     def export_instance(self, instance: models.Model) -> dict[str, Any]:
         return {entry.name: entry.export_value(instance) for entry in self.fields_of(instance._meta.model)}
+
+    def erase_rows(self, declared: PersonalModel, customer) -> None:
+        """Erase one customer's rows of a model: one DELETE when its rows go with the
+        account, otherwise each row is minimised in place."""
+        rows = declared.rows_for(customer)
+        if any(entry.erasure is Erasure.DELETE for entry in self.fields_of(declared.model)):
+            rows.delete()
+            return
+        for row in rows.iterator():
+            self.erase_instance(row)
 
     def erase_instance(self, instance: models.Model) -> None:
         """Erase an instance's personal data: delete the row if its data goes with the

@@ -14,7 +14,7 @@ def test_the_data_page_lists_every_kind_of_data_with_its_purpose(customer_client
     for entry in registry.fields_of(type(customer)):
         assert str(entry.label) in page
     assert "To deliver the products you buy and to address your invoices." in page
-    assert "Kept so that the number is never given to anyone else" in page
+    assert "so that it is never given to anyone else" in page
 
 
 def test_the_data_page_counts_the_customers_own_records_only(customer_client, customer, other_customer):
