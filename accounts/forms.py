@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts import customer_numbers
-from accounts.models import Customer
+from accounts.models import Customer, MarketingProfile
 from accounts.services import customer_request_password_reset
 
 ADDRESS_FIELDS = [
@@ -261,3 +261,24 @@ class DeleteAccountForm(PasswordConfirmForm):
     understood = forms.BooleanField(
         label=_("I understand that my account and its data will be erased for good, except what is listed as kept."),
     )
+
+
+class MarketingProfileForm(forms.ModelForm):
+    interests = forms.MultipleChoiceField(
+        label=_("What interests you"),
+        choices=MarketingProfile.Interest.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    class Meta:
+        model = MarketingProfile
+        fields = ["usage", "interests", "organisation_size", "heard_from"]
+
+    def clean(self):
+        cleaned_data = super().clean()
+        if not any(cleaned_data.get(name) for name in self.Meta.fields):
+            raise ValidationError(
+                _("Answer at least one question, or leave the questionnaire without saving."), code="empty"
+            )
+        return cleaned_data

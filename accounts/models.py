@@ -3,6 +3,7 @@ import datetime
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.contrib.postgres.fields import ArrayField
 from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
@@ -177,6 +178,8 @@ class AccountEvent(models.Model):
         PASSWORD_CHANGED = "password_changed", _("Password changed")
         DETAILS_CORRECTED = "details_corrected", _("Personal details corrected")
         DATA_EXPORTED = "data_exported", _("Export of your data requested")
+        MARKETING_ANSWERED = "marketing_answered", _("Marketing answers given")
+        MARKETING_WITHDRAWN = "marketing_withdrawn", _("Marketing answers withdrawn")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=32, choices=Kind)
@@ -199,9 +202,13 @@ class AccountEvent(models.Model):
     def changed_field_labels(self) -> list[str]:
         labels = []
         for name in self.changed_fields:
-            try:
-                labels.append(str(Customer._meta.get_field(name).verbose_name))
-            except FieldDoesNotExist:
+            for model in (Customer, MarketingProfile):
+                try:
+                    labels.append(str(model._meta.get_field(name).verbose_name))
+                    break
+                except FieldDoesNotExist:
+                    continue
+            else:
                 labels.append(name)
         return labels
 
@@ -345,3 +352,64 @@ class PrivacyRequest(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.completed_at is None and self.due_on < datetime.date.today()
+
+
+class MarketingProfile(models.Model):
+    """Optional answers to our marketing questions: internal use only, to improve the products.
+
+    Kept apart from everything else (its own table, its own page), never shared with anyone,
+    and deleted outright when the customer withdraws.
+    """
+
+    class Usage(models.TextChoices):
+        HOME = "home", _("At home")
+        WORK = "work", _("At work")
+        SCHOOL = "school", _("At school or university")
+        SERVERS = "servers", _("On servers")
+
+    class Interest(models.TextChoices):
+        DESKTOP = "desktop", _("Desktop and office work")
+        DEVELOPMENT = "development", _("Software development")
+        GAMES = "games", _("Games and multimedia")
+        NETWORKS = "networks", _("Networks and servers")
+        SECURITY = "security", _("Security")
+        EDUCATION = "education", _("Teaching and learning")
+
+    class OrganisationSize(models.TextChoices):
+        ALONE = "1", _("Just me")
+        SMALL = "2-9", _("2 to 9 people")
+        MEDIUM = "10-249", _("10 to 249 people")
+        LARGE = "250+", _("250 people or more")
+
+    class HeardFrom(models.TextChoices):
+        FRIEND = "friend", _("A friend or colleague")
+        MAGAZINE = "magazine", _("A magazine or a CD in a magazine")
+        SHOP = "shop", _("A shop")
+        WEB = "web", _("A web site or forum")
+        EVENT = "event", _("A show or event")
+        OTHER = "other", _("Somewhere else")
+
+    customer = models.OneToOneField(Customer, on_delete=models.CASCADE, related_name="marketing_profile")
+    usage = models.CharField(_("where you use Mandrake Linux"), max_length=10, choices=Usage, blank=True)
+    interests = ArrayField(
+        models.CharField(max_length=12, choices=Interest),
+        verbose_name=_("what interests you"),
+        default=list,
+        blank=True,
+    )
+    organisation_size = models.CharField(
+        _("size of your organisation"), max_length=8, choices=OrganisationSize, blank=True
+    )
+    heard_from = models.CharField(_("how you heard of us"), max_length=10, choices=HeardFrom, blank=True)
+    consent_at = models.DateTimeField(_("answers given on"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("marketing answers")
+        verbose_name_plural = _("marketing answers")
+
+    def __str__(self):
+        return str(self.customer)
+
+    def interest_labels(self) -> list[str]:
+        labels = dict(self.Interest.choices)
+        return [str(labels.get(code, code)) for code in self.interests]

@@ -1,6 +1,14 @@
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import AccountEvent, Customer, DataExport, IssuedCustomerNumber, LoginSession, PrivacyRequest
+from accounts.models import (
+    AccountEvent,
+    Customer,
+    DataExport,
+    IssuedCustomerNumber,
+    LoginSession,
+    MarketingProfile,
+    PrivacyRequest,
+)
 from mandrakeonline.personal_data import (
     CATEGORY_ADDRESS,
     CATEGORY_CONTACT,
@@ -211,3 +219,22 @@ for name in ("customer_number", "kind", "channel", "received_on", "due_on", "com
     )
 registry.not_personal(PrivacyRequest, "id", reason="internal key")
 registry.not_personal(PrivacyRequest, "handled_by", reason="the staff member who answered")
+
+registry.personal_model(
+    MarketingProfile,
+    customer_path="customer",
+    title=_("Your answers to our marketing questions"),
+    since="consent_at",
+    manage_url="accounts:marketing",
+)
+for name in ("usage", "interests", "organisation_size", "heard_from", "consent_at"):
+    registry.personal(
+        MarketingProfile,
+        name,
+        category=_("Marketing (internal use only)"),
+        purpose=_("For our own use only, to make our products closer to your needs. Never shared."),
+        erasure=Erasure.DELETE,
+        show=(lambda profile: ", ".join(profile.interest_labels())) if name == "interests" else None,
+    )
+registry.not_personal(MarketingProfile, "id", reason="internal key")
+registry.not_personal(MarketingProfile, "customer", reason="links the answers to the account they belong to")

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import customer_numbers
-from accounts.models import AccountEvent, Customer, DataExport, LoginSession
+from accounts.models import AccountEvent, Customer, DataExport, LoginSession, MarketingProfile
 from accounts.tasks import build_data_export, send_account_email
 
 
@@ -194,3 +194,20 @@ def data_export_request(*, customer: Customer) -> DataExport:
     _record(customer, AccountEvent.Kind.DATA_EXPORTED, actor=customer)
     transaction.on_commit(partial(build_data_export.enqueue, data_export.pk))
     return data_export
+
+
+@transaction.atomic
+def marketing_answers_save(*, customer: Customer, answers: dict) -> MarketingProfile:
+    """Save the optional marketing answers; giving them again renews the consent date."""
+    profile, _created = MarketingProfile.objects.update_or_create(
+        customer=customer, defaults={**answers, "consent_at": timezone.now()}
+    )
+    _record(customer, AccountEvent.Kind.MARKETING_ANSWERED, actor=customer, changed_fields=list(answers))
+    return profile
+
+
+@transaction.atomic
+def marketing_answers_withdraw(*, customer: Customer) -> None:
+    deleted, _rows = MarketingProfile.objects.filter(customer=customer).delete()
+    if deleted:
+        _record(customer, AccountEvent.Kind.MARKETING_WITHDRAWN, actor=customer)

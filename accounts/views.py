@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import deletion, export, forms, overview, services
-from accounts.models import Customer, DataExport, LoginSession, PrivacyRequest
+from accounts.models import Customer, DataExport, LoginSession, MarketingProfile, PrivacyRequest
 from accounts.tokens import email_change_token, email_verification_token
 from mandrakeonline.personal_data import registry
 from mandrakeonline.ratelimit import by_customer, by_posted, rate_limit
@@ -320,3 +320,22 @@ def delete_account(request):
 
 def account_deleted(request):
     return render(request, "accounts/account_deleted.html")
+
+
+@login_required
+def marketing(request):
+    profile = MarketingProfile.objects.filter(customer=request.user).first()
+    form = forms.MarketingProfileForm(_posted(request), instance=profile)
+    if request.method == "POST" and form.is_valid():
+        services.marketing_answers_save(customer=request.user, answers=form.cleaned_data)
+        messages.success(request, _("Thank you: your answers are saved."))
+        return redirect("accounts:marketing")
+    return render(request, "accounts/marketing.html", {"form": form, "profile": profile})
+
+
+@login_required
+@require_POST
+def withdraw_marketing(request):
+    services.marketing_answers_withdraw(customer=request.user)
+    messages.success(request, _("Your answers are deleted."))
+    return redirect("accounts:marketing")
