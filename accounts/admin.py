@@ -49,8 +49,25 @@ admin.site.site_header = _("Mandrake Online staff")
 admin.site.site_title = _("Mandrake Online staff")
 
 
+class StaffAccessAuditMixin:
+    """Records every opening of a customer's record by staff in that customer's history,
+    which the customer sees as "who accessed or changed my data"."""
+
+    def customer_of(self, obj) -> Customer | None:
+        return getattr(obj, "customer", None)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        response = super().change_view(request, object_id, form_url, extra_context)
+        if request.method == "GET" and response.status_code == 200:
+            obj = self.get_object(request, object_id)
+            customer = self.customer_of(obj) if obj is not None else None
+            if customer is not None:
+                services.customer_record_viewed(customer=customer, staff=request.user)
+        return response
+
+
 @admin.register(Customer)
-class CustomerAdmin(UserAdmin):
+class CustomerAdmin(StaffAccessAuditMixin, UserAdmin):
     form = CustomerChangeForm
     add_form = CustomerCreationForm
     ordering = ["-date_joined"]
@@ -130,6 +147,9 @@ class CustomerAdmin(UserAdmin):
             },
         ),
     ]
+
+    def customer_of(self, obj):
+        return obj
 
     @admin.display(description=_("customer number"), ordering="customer_number")
     def formatted_number(self, customer):

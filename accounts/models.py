@@ -180,6 +180,7 @@ class AccountEvent(models.Model):
         DATA_EXPORTED = "data_exported", _("Export of your data requested")
         MARKETING_ANSWERED = "marketing_answered", _("Marketing answers given")
         MARKETING_WITHDRAWN = "marketing_withdrawn", _("Marketing answers withdrawn")
+        STAFF_VIEWED = "staff_viewed", _("Your record opened by Mandrake staff")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=32, choices=Kind)

@@ -211,3 +211,7 @@ def marketing_answers_withdraw(*, customer: Customer) -> None:
     deleted, _rows = MarketingProfile.objects.filter(customer=customer).delete()
     if deleted:
         _record(customer, AccountEvent.Kind.MARKETING_WITHDRAWN, actor=customer)
+
+
+def customer_record_viewed(*, customer: Customer, staff: Customer) -> None:
+    _record(customer, AccountEvent.Kind.STAFF_VIEWED, actor=staff)

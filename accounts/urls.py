@@ -45,6 +45,7 @@ urlpatterns = [
     ),
     path("account/password/", views.PasswordChangeView.as_view(), name="change_password"),
     path("account/security/", views.security, name="security"),
+    path("account/history/", views.history, name="history"),
     path("account/security/sessions/<int:session_id>/end/", views.end_session, name="end_session"),
     path("account/security/sessions/end-others/", views.end_other_sessions, name="end_other_sessions"),
 ]

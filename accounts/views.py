@@ -3,6 +3,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse_lazy
@@ -12,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from accounts import deletion, export, forms, overview, services
-from accounts.models import Customer, DataExport, LoginSession, MarketingProfile, PrivacyRequest
+from accounts.models import AccountEvent, Customer, DataExport, LoginSession, MarketingProfile, PrivacyRequest
 from accounts.tokens import email_change_token, email_verification_token
 from mandrakeonline.personal_data import registry
 from mandrakeonline.ratelimit import by_customer, by_posted, rate_limit
@@ -339,3 +340,11 @@ def withdraw_marketing(request):
     services.marketing_answers_withdraw(customer=request.user)
     messages.success(request, _("Your answers are deleted."))
     return redirect("accounts:marketing")
+
+
+@login_required
+def history(request):
+    events = AccountEvent.objects.for_customer(request.user).select_related("actor").order_by("-created_at", "-pk")
+    page = Paginator(events, 50).get_page(request.GET.get("page"))
+    rows = [(event, event.actor_description(request.user)) for event in page]
+    return render(request, "accounts/history.html", {"page": page, "rows": rows})
