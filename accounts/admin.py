@@ -1,14 +1,23 @@
+import datetime
+
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from accounts import customer_numbers, services
+from accounts import customer_numbers, deletion, export, services
 from accounts.forms import CustomerNumberField, PasswordFieldsMixin, email_taken_message, password_fields
-from accounts.models import Customer, IssuedCustomerNumber
+from accounts.models import Customer, DataExport, IssuedCustomerNumber, PrivacyRequest
+from mandrakeonline.card_numbers import reject_card_numbers
 
 
 class AdminLoginForm(AdminAuthenticationForm):
@@ -44,6 +53,33 @@ class CustomerCreationForm(PasswordFieldsMixin, forms.ModelForm):
         return customer
 
 
+class StaffRequestForm(forms.Form):
+    """A request by letter, phone or email, answered by staff through the same code as online."""
+
+    channel = forms.ChoiceField(
+        label=_("Received"),
+        choices=[c for c in PrivacyRequest.Channel.choices if c[0] != PrivacyRequest.Channel.ONLINE],
+    )
+    received_on = forms.DateField(label=_("Received on"), initial=datetime.date.today)
+    notes = forms.CharField(
+        label=_("Notes"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        validators=[reject_card_numbers],
+        help_text=_("What was asked and how you checked it was the customer. No other personal details."),
+    )
+
+    def clean_received_on(self):
+        received_on = self.cleaned_data["received_on"]
+        if received_on > timezone.localdate():
+            raise ValidationError(_("A request cannot be received in the future."), code="future")
+        return received_on
+
+
+class StaffDeleteForm(StaffRequestForm):
+    confirm = forms.BooleanField(label=_("I checked that the request comes from this customer."))
+
+
 admin.site.login_form = AdminLoginForm
 admin.site.site_header = _("Mandrake Online staff")
 admin.site.site_title = _("Mandrake Online staff")
@@ -68,6 +104,7 @@ class StaffAccessAuditMixin:
 
 @admin.register(Customer)
 class CustomerAdmin(StaffAccessAuditMixin, UserAdmin):
+    change_form_template = "admin/accounts/customer/change_form.html"
     form = CustomerChangeForm
     add_form = CustomerCreationForm
     ordering = ["-date_joined"]
@@ -151,6 +188,71 @@ class CustomerAdmin(StaffAccessAuditMixin, UserAdmin):
     def customer_of(self, obj):
         return obj
 
+    def get_urls(self):
+        own = [
+            path(
+                "<int:customer_id>/export-data/",
+                self.admin_site.admin_view(self.export_data_view),
+                name="accounts_customer_export_data",
+            ),
+            path(
+                "<int:customer_id>/delete-account/",
+                self.admin_site.admin_view(self.delete_account_view),
+                name="accounts_customer_delete_account",
+            ),
+        ]
+        return own + super().get_urls()
+
+    def _customer_for(self, request, customer_id, permission):
+        if not request.user.has_perm(f"accounts.{permission}"):
+            raise PermissionDenied
+        return get_object_or_404(Customer, pk=customer_id)
+
+    def export_data_view(self, request, customer_id):
+        customer = self._customer_for(request, customer_id, "export_customer_data")
+        form = StaffRequestForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                data_export = services.data_export_request(customer=customer, actor=request.user)
+            except services.ExportAlreadyRunning:
+                messages.warning(request, _("An export of this customer's data is already being prepared."))
+                return redirect("admin:accounts_dataexport_changelist")
+            services.privacy_request_record(
+                customer=customer, kind=PrivacyRequest.Kind.EXPORT, staff=request.user, **form.cleaned_data
+            )
+            messages.success(request, _("The export is being prepared; download it from the list of exports."))
+            return redirect("admin:accounts_dataexport_change", data_export.pk)
+        return self._request_page(request, customer, form, _("Export this customer's data"))
+
+    def delete_account_view(self, request, customer_id):
+        customer = self._customer_for(request, customer_id, "delete_customer_account")
+        form = StaffDeleteForm(request.POST if request.method == "POST" else None)
+        if request.method == "POST" and form.is_valid():
+            number = customer.formatted_number
+            deletion.account_delete(
+                customer=customer,
+                actor=request.user,
+                channel=form.cleaned_data["channel"],
+                notes=form.cleaned_data["notes"],
+                received_on=form.cleaned_data["received_on"],
+            )
+            messages.success(request, _("The account %(number)s is deleted.") % {"number": number})
+            return redirect("admin:accounts_privacyrequest_changelist")
+        return self._request_page(
+            request, customer, form, _("Delete this customer's account"), preview=deletion.deletion_preview(customer)
+        )
+
+    def _request_page(self, request, customer, form, title, preview=None):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": title,
+            "customer": customer,
+            "form": form,
+            "preview": preview,
+            "opts": self.opts,
+        }
+        return TemplateResponse(request, "admin/accounts/customer/staff_request.html", context)
+
     @admin.display(description=_("customer number"), ordering="customer_number")
     def formatted_number(self, customer):
         return customer.formatted_number
@@ -171,3 +273,80 @@ class CustomerAdmin(StaffAccessAuditMixin, UserAdmin):
         if number.isdigit() and number != search_term.strip():
             return queryset.filter(customer_number__startswith=number), False
         return super().get_search_results(request, queryset, search_term)
+
+
+class OverdueFilter(admin.SimpleListFilter):
+    title = _("answer")
+    parameter_name = "answer"
+
+    def lookups(self, request, model_admin):
+        return [("open", _("Not answered yet")), ("overdue", _("Overdue"))]
+
+    def queryset(self, request, queryset):
+        if self.value() == "open":
+            return queryset.filter(completed_at__isnull=True)
+        if self.value() == "overdue":
+            return queryset.filter(completed_at__isnull=True, due_on__lt=timezone.localdate())
+        return queryset
+
+
+@admin.register(PrivacyRequest)
+class PrivacyRequestAdmin(admin.ModelAdmin):
+    list_display = ["formatted_number", "kind", "channel", "received_on", "due_on", "completed_at", "handled_by"]
+    list_filter = [OverdueFilter, "kind", "channel"]
+    search_fields = ["customer_number"]
+    readonly_fields = ["due_on", "handled_by"]
+    list_select_related = ["handled_by"]
+    date_hierarchy = "received_on"
+
+    @admin.display(description=_("customer number"), ordering="customer_number")
+    def formatted_number(self, request_log):
+        return customer_numbers.format_number(request_log.customer_number)
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, customer_numbers.normalize(search_term))
+
+    def save_model(self, request, obj, form, change):
+        if obj.handled_by_id is None:
+            obj.handled_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(DataExport)
+class DataExportAdmin(admin.ModelAdmin):
+    list_display = ["customer", "status", "requested_at", "expires_at", "download_link"]
+    list_filter = ["status"]
+    list_select_related = ["customer"]
+    search_fields = ["customer__customer_number"]
+    fields = ["customer", "status", "requested_at", "finished_at", "expires_at", "size", "download_link"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        download = path(
+            "<int:export_id>/download/",
+            self.admin_site.admin_view(self.download_view),
+            name="accounts_dataexport_download",
+        )
+        return [download, *super().get_urls()]
+
+    @admin.display(description=_("file"))
+    def download_link(self, data_export):
+        if not data_export.is_downloadable:
+            return "—"
+        url = reverse("admin:accounts_dataexport_download", args=[data_export.pk])
+        return format_html('<a href="{}">{}</a>', url, _("Download"))
+
+    def download_view(self, request, export_id):
+        if not request.user.has_perm("accounts.export_customer_data"):
+            raise PermissionDenied
+        data_export = get_object_or_404(DataExport.objects.select_related("customer"), pk=export_id)
+        if not data_export.is_downloadable:
+            raise Http404
+        filename = f"mandrakeonline-{data_export.customer.customer_number}-{data_export.finished_at:%Y%m%d}.zip"
+        return FileResponse(export.export_path(data_export).open("rb"), as_attachment=True, filename=filename)

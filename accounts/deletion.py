@@ -40,7 +40,9 @@ def deletion_preview(customer: Customer) -> list[dict]:
 
 
 @transaction.atomic
-def account_delete(*, customer: Customer, actor: Customer | None, channel: str, notes: str = "") -> None:
+def account_delete(
+    *, customer: Customer, actor: Customer | None, channel: str, notes: str = "", received_on=None
+) -> None:
     """Erase the account: every row that goes with it is deleted, the records the law makes
     us keep are minimised and detached, every browser is logged out, and the number is
     retired for good. A confirmation goes to the address that was on file."""
@@ -65,6 +67,7 @@ def account_delete(*, customer: Customer, actor: Customer | None, channel: str, 
         customer_number=number,
         kind=PrivacyRequest.Kind.DELETION,
         channel=channel,
+        received_on=received_on or timezone.localdate(),
         completed_at=timezone.now(),
         handled_by=actor if actor is not None and actor.pk != customer.pk else None,
         notes=notes,

@@ -115,6 +115,10 @@ class Customer(AbstractBaseUser, PermissionsMixin):
     class Meta:
         verbose_name = _("customer")
         verbose_name_plural = _("customers")
+        permissions = [
+            ("export_customer_data", _("Can export a customer's data for a request by letter or phone")),
+            ("delete_customer_account", _("Can delete a customer's account for a request by letter or phone")),
+        ]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="customer_email_unique_ignoring_case"),
             models.CheckConstraint(

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import customer_numbers
-from accounts.models import AccountEvent, Customer, DataExport, LoginSession, MarketingProfile
+from accounts.models import AccountEvent, Customer, DataExport, LoginSession, MarketingProfile, PrivacyRequest
 from accounts.tasks import build_data_export, send_account_email
 
 
@@ -183,15 +183,16 @@ class ExportAlreadyRunning(Exception):
 
 
 @transaction.atomic
-def data_export_request(*, customer: Customer) -> DataExport:
-    """Queue the building of a new export; one at a time per customer."""
+def data_export_request(*, customer: Customer, actor: Customer | None = None) -> DataExport:
+    """Queue the building of a new export; one at a time per customer. The actor is the
+    customer, or a staff member answering a request by letter or phone."""
     # Locking the customer row serialises two clicks on the button.
     Customer.objects.select_for_update().get(pk=customer.pk)
     unfinished = (DataExport.Status.QUEUED, DataExport.Status.RUNNING)
     if DataExport.objects.for_customer(customer).filter(status__in=unfinished).exists():
         raise ExportAlreadyRunning
     data_export = DataExport.objects.create(customer=customer)
-    _record(customer, AccountEvent.Kind.DATA_EXPORTED, actor=customer)
+    _record(customer, AccountEvent.Kind.DATA_EXPORTED, actor=actor or customer)
     transaction.on_commit(partial(build_data_export.enqueue, data_export.pk))
     return data_export
 
@@ -215,3 +216,17 @@ def marketing_answers_withdraw(*, customer: Customer) -> None:
 
 def customer_record_viewed(*, customer: Customer, staff: Customer) -> None:
     _record(customer, AccountEvent.Kind.STAFF_VIEWED, actor=staff)
+
+
+@transaction.atomic
+def privacy_request_record(*, customer: Customer, kind: str, channel: str, received_on, staff: Customer, notes: str):
+    """Log a request received by letter, phone or email, answered now by a staff member."""
+    return PrivacyRequest.objects.create(
+        customer_number=customer.customer_number,
+        kind=kind,
+        channel=channel,
+        received_on=received_on,
+        handled_by=staff,
+        notes=notes,
+        completed_at=timezone.now(),
+    )
