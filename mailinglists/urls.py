@@ -1,5 +1,14 @@
-from django.urls import path  # noqa: F401  (the app's URLs arrive with its issue)
+from django.urls import path
+
+from mailinglists import views
 
 app_name = "mailinglists"
 
-urlpatterns = []
+urlpatterns = [
+    path("account/lists/", views.my_lists, name="my_lists"),
+    path("account/lists/leave-all/", views.leave_all, name="leave_all"),
+    path("account/lists/<slug:slug>/join/", views.join, name="join"),
+    path("account/lists/<slug:slug>/leave/", views.leave, name="leave"),
+    path("account/lists/<slug:slug>/history/", views.history, name="history"),
+    path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

@@ -283,3 +283,8 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# --- mailinglists ---
+# Every list email's List-Id header (RFC 2919) is <slug.LIST_ID_DOMAIN>, e.g.
+# <cooker.lists.mandrakeonline.net>; it must stay the same for the life of the lists.
+LIST_ID_DOMAIN = env_str("LIST_ID_DOMAIN", "lists.mandrakeonline.net")

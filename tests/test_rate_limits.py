@@ -56,3 +56,12 @@ def test_counters_keep_no_address_in_clear(client, customer):
     stored = " ".join(f"{row.scope} {row.key_digest}" for row in RateLimitCounter.objects.all())
     assert customer.email not in stored
     assert "203.0.113.5" not in stored
+
+
+def test_unsubscribe_posts_are_limited_per_client_address(client):
+    for _ in range(60):
+        client.post("/unsubscribe/not-a-real-token/", REMOTE_ADDR="198.51.100.9")
+
+    assert client.post("/unsubscribe/not-a-real-token/", REMOTE_ADDR="198.51.100.9").status_code == 429
+    # Reading the page (a person following the link) is never limited.
+    assert client.get("/unsubscribe/not-a-real-token/", REMOTE_ADDR="198.51.100.9").status_code == 404
