@@ -81,6 +81,7 @@ def run() -> int:
     with EmbeddedPostgres():
         manage("migrate", "--no-input", "-v", "0")
         logins = manage("seed_demo", capture_output=True, text=True).stdout
+        manage("apply_retention", "--schedule")
         say("starting the site on http://127.0.0.1:8000 and a task worker (Ctrl-C stops both)")
         # Each child leads its own process group, so that stopping it also stops what it
         # started (runserver's auto-reloader runs the server in a grandchild).

@@ -41,11 +41,18 @@ def deletion_preview(customer: Customer) -> list[dict]:
 
 @transaction.atomic
 def account_delete(
-    *, customer: Customer, actor: Customer | None, channel: str, notes: str = "", received_on=None
+    *,
+    customer: Customer,
+    actor: Customer | None,
+    channel: str | None,
+    notes: str = "",
+    received_on=None,
+    notice: str | None = "account_deleted",
 ) -> None:
     """Erase the account: every row that goes with it is deleted, the records the law makes
     us keep are minimised and detached, every browser is logged out, and the number is
-    retired for good. A confirmation goes to the address that was on file."""
+    retired for good. The email template `notice` (if any) goes to the address that was on
+    file. The request is logged when it came from someone (channel); retention passes None."""
     customer = Customer.objects.select_for_update().get(pk=customer.pk)
     number, email, first_name, language = (
         customer.customer_number,
@@ -63,6 +70,20 @@ def account_delete(
         if declared.model is not Customer:
             registry.erase_rows(declared, customer)
     _forget_login_attempts(number)
+    if channel is not None:
+        _log_request(number, actor, customer, channel, notes, received_on)
+    customer.delete()
+
+    def after_commit():
+        for path in export_files:
+            path.unlink(missing_ok=True)
+        if notice:
+            _send_notice(notice, email=email, first_name=first_name, language=language, number=number)
+
+    transaction.on_commit(after_commit)
+
+
+def _log_request(number, actor, customer, channel, notes, received_on) -> None:
     PrivacyRequest.objects.create(
         customer_number=number,
         kind=PrivacyRequest.Kind.DELETION,
@@ -72,14 +93,6 @@ def account_delete(
         handled_by=actor if actor is not None and actor.pk != customer.pk else None,
         notes=notes,
     )
-    customer.delete()
-
-    def after_commit():
-        for path in export_files:
-            path.unlink(missing_ok=True)
-        _send_confirmation(email=email, first_name=first_name, language=language, number=number)
-
-    transaction.on_commit(after_commit)
 
 
 def _forget_login_attempts(number: str) -> None:
@@ -90,12 +103,12 @@ def _forget_login_attempts(number: str) -> None:
         model.objects.filter(username=number).delete()
 
 
-def _send_confirmation(*, email: str, first_name: str, language: str, number: str) -> None:
+def _send_notice(template: str, *, email: str, first_name: str, language: str, number: str) -> None:
     # Sent from here rather than from a task: a task would store the address in the queue
     # table, after the account it belonged to is gone.
     send_templated_email(
         to=email,
-        template="account_deleted",
+        template=template,
         context={"first_name": first_name, "number": customer_numbers.format_number(number)},
         language=language,
     )

@@ -1,5 +1,6 @@
 """Every email the accounts app sends, one function each, in the customer's language."""
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import reverse
 from django.utils.encoding import force_bytes
@@ -119,6 +120,20 @@ def send_data_export_ready(customer: Customer, export_id: int) -> None:
     )
 
 
+def send_inactivity_warning(customer: Customer) -> None:
+    send_templated_email(
+        to=customer.email,
+        template="inactivity_warning",
+        context={
+            "customer": customer,
+            "login_url": absolute_url(reverse("accounts:login")),
+            "years": settings.INACTIVE_ACCOUNT_YEARS,
+            "days": settings.INACTIVITY_WARNING_DAYS,
+        },
+        language=customer.language,
+    )
+
+
 MESSAGES = {
     "welcome": send_welcome,
     "verify_email": send_verification,
@@ -128,4 +143,5 @@ MESSAGES = {
     "email_already_used": send_email_already_used,
     "email_changed": send_email_changed_notice,
     "password_changed": send_password_changed_notice,
+    "inactivity_warning": send_inactivity_warning,
 }

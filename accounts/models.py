@@ -105,6 +105,8 @@ class Customer(AbstractBaseUser, PermissionsMixin):
     is_staff = models.BooleanField(_("staff status"), default=False)
     is_active = models.BooleanField(_("active"), default=True)
     date_joined = models.DateTimeField(_("customer since"), default=timezone.now)
+    # When we warned that the account would be deleted after years without a login.
+    inactivity_warned_at = models.DateTimeField(_("warned of deletion for inactivity on"), null=True, blank=True)
 
     objects = CustomerManager()
 

@@ -121,6 +121,13 @@ registry.personal(
 )
 registry.personal(
     Customer,
+    "inactivity_warned_at",
+    category=CATEGORY_SECURITY,
+    purpose=_("To warn you a month before we delete an account unused for years."),
+    erasure=Erasure.DELETE,
+)
+registry.personal(
+    Customer,
     "password",
     category=CATEGORY_SECURITY,
     purpose=_("To check that it is you who logs in. Only a one-way hash is stored."),

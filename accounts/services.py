@@ -230,3 +230,12 @@ def privacy_request_record(*, customer: Customer, kind: str, channel: str, recei
         notes=notes,
         completed_at=timezone.now(),
     )
+
+
+@transaction.atomic
+def customer_warn_of_inactivity(*, customer: Customer, now) -> None:
+    """Tell a customer who has not logged in for years that the account will be deleted in a
+    month unless they log in."""
+    customer.inactivity_warned_at = now
+    customer.save(update_fields=["inactivity_warned_at"])
+    _send_after_commit("inactivity_warning", customer)

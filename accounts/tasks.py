@@ -1,5 +1,7 @@
+import datetime
 import logging
 
+from django.utils import timezone
 from django_tasks import task
 
 from accounts import emails, export
@@ -31,3 +33,24 @@ def build_data_export(export_id: int) -> None:
         DataExport.objects.filter(pk=export_id).update(status=DataExport.Status.FAILED)
         raise
     emails.send_data_export_ready(data_export.customer, export_id=export_id)
+
+
+@task()
+def apply_retention_daily() -> None:
+    """Apply the retention periods, then queue tomorrow night's run."""
+    from accounts import retention
+
+    retention.apply_all(dry_run=False)
+    schedule_retention()
+
+
+def schedule_retention() -> None:
+    """Make sure exactly one nightly retention run is waiting in the queue."""
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(status="READY", task_path=apply_retention_daily.module_path)
+    if waiting.exists():
+        return
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    run_at = timezone.make_aware(datetime.datetime.combine(tomorrow, datetime.time(3, 0)))
+    apply_retention_daily.using(run_after=run_at).enqueue()

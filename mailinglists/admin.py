@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import customer_numbers
+from accounts.admin import StaffAccessAuditMixin
 from mailinglists import services
 from mailinglists.models import MailingList, SubscriberExport, Subscription, SubscriptionEvent
 
@@ -147,7 +148,7 @@ class SubscriptionEventInline(admin.TabularInline):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(admin.ModelAdmin):
+class SubscriptionAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
     list_display = ["formatted_number", "customer_email", "mailing_list", "status", "status_changed_at"]
     list_filter = ["mailing_list", "status"]
     list_select_related = ["customer", "mailing_list"]

@@ -220,6 +220,14 @@ ANYMAIL = {key.removeprefix("ANYMAIL_"): value for key, value in os.environ.item
 EXPORT_ROOT = Path(env_str("EXPORT_ROOT", str(BASE_DIR / ".data" / "exports")))
 EXPORT_LINK_HOURS = env_int("EXPORT_LINK_HOURS", 24)
 
+# Retention (accounts/retention.py, `manage.py apply_retention`, run nightly by the worker).
+UNVERIFIED_SIGNUP_DAYS = env_int("UNVERIFIED_SIGNUP_DAYS", 7)
+INACTIVE_ACCOUNT_YEARS = env_int("INACTIVE_ACCOUNT_YEARS", 3)
+INACTIVITY_WARNING_DAYS = env_int("INACTIVITY_WARNING_DAYS", 30)
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 3 * 365)
+PRIVACY_REQUEST_RETENTION_YEARS = env_int("PRIVACY_REQUEST_RETENTION_YEARS", 3)
+TASK_RESULT_RETENTION_DAYS = env_int("TASK_RESULT_RETENTION_DAYS", 7)
+
 # Background work: PostgreSQL is the queue (django-tasks-db); `manage.py db_worker` runs it.
 TASKS = {"default": {"BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 

@@ -10,6 +10,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from accounts import customer_numbers
+from accounts.admin import StaffAccessAuditMixin
 from registrations import services
 from registrations.models import (
     CONFIGURATION_FIELDS,
@@ -95,7 +96,7 @@ class DisclosureInline(admin.TabularInline):
 
 
 @admin.register(Registration)
-class RegistrationAdmin(admin.ModelAdmin):
+class RegistrationAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
     list_display = [
         "serial",
         "product",
@@ -235,7 +236,7 @@ class DisclosureForm(forms.ModelForm):
 
 
 @admin.register(Disclosure)
-class DisclosureAdmin(admin.ModelAdmin):
+class DisclosureAdmin(StaffAccessAuditMixin, admin.ModelAdmin):
     """Staff with the record_disclosure permission add disclosures; nobody changes or
     deletes them, so that the record stays what it was."""
 

@@ -59,3 +59,19 @@ def test_the_history_is_paginated(customer_client, customer):
 
 def test_anonymous_visitors_are_sent_to_log_in(client):
     assert client.get("/account/history/")["Location"] == "/login/?next=/account/history/"
+
+
+def test_staff_opening_a_registration_or_subscription_is_recorded_too(customer, staff):
+    from mailinglists.models import MailingList, Subscription
+    from tests.registrations.conftest import make_product, make_registration
+
+    registration = make_registration(customer, make_product())
+    mailing_list = MailingList.objects.create(name_en="Cooker", name_fr="Cooker", slug="cooker")
+    subscription = Subscription.objects.create(customer=customer, mailing_list=mailing_list)
+    staff_client = CommittingClient()
+    staff_client.force_login(staff)
+
+    assert staff_client.get(f"/admin/registrations/registration/{registration.pk}/change/").status_code == 200
+    assert staff_client.get(f"/admin/mailinglists/subscription/{subscription.pk}/change/").status_code == 200
+
+    assert AccountEvent.objects.filter(customer=customer, kind=AccountEvent.Kind.STAFF_VIEWED, actor=staff).count() == 2
