@@ -296,3 +296,35 @@ LOGGING = {
 # Every list email's List-Id header (RFC 2919) is <slug.LIST_ID_DOMAIN>, e.g.
 # <cooker.lists.mandrakeonline.net>; it must stay the same for the life of the lists.
 LIST_ID_DOMAIN = env_str("LIST_ID_DOMAIN", "lists.mandrakeonline.net")
+
+# --- billing ---
+# The store and the donation page sign each webhook call with this shared secret
+# (HMAC-SHA256 over the timestamp and the raw body); see docs/billing.md.
+_DEV_STORE_WEBHOOK_SECRET = "development-store-webhook-secret"
+STORE_WEBHOOK_SECRET = env_str("STORE_WEBHOOK_SECRET", _DEV_STORE_WEBHOOK_SECRET if DEBUG else "")
+if not DEBUG and (not STORE_WEBHOOK_SECRET or STORE_WEBHOOK_SECRET == _DEV_STORE_WEBHOOK_SECRET):
+    raise ImproperlyConfigured("STORE_WEBHOOK_SECRET must be set to a long random value when DEBUG is off.")
+# A signed call older (or newer) than this is refused, so a captured call cannot be replayed.
+STORE_WEBHOOK_TOLERANCE_SECONDS = env_int("STORE_WEBHOOK_TOLERANCE_SECONDS", 300)
+STORE_WEBHOOK_MAX_BYTES = env_int("STORE_WEBHOOK_MAX_BYTES", 64 * 1024)
+# The seller's details frozen on every invoice; "|" separates the address lines.
+BILLING_SELLER_NAME = env_str("BILLING_SELLER_NAME", "Mandrake S.A.")
+BILLING_SELLER_ADDRESS = env_str("BILLING_SELLER_ADDRESS", "43 rue d'Aboukir|75002 Paris|France").split("|")
+BILLING_SELLER_VAT_NUMBER = env_str("BILLING_SELLER_VAT_NUMBER", "FR 43 432 198 765")
+BILLING_SELLER_REGISTRATION = env_str("BILLING_SELLER_REGISTRATION", "RCS Paris B 432 198 765")
+BILLING_SELLER_LEGAL_NOTICE = env_str(
+    "BILLING_SELLER_LEGAL_NOTICE", "Société anonyme au capital de 1 000 000 EUR. Pas d'escompte pour paiement anticipé."
+)
+# Number series: <prefix>-<year>-<number>, consecutive without gaps in each series.
+BILLING_INVOICE_PREFIX = env_str("BILLING_INVOICE_PREFIX", "MO")
+BILLING_CREDIT_NOTE_PREFIX = env_str("BILLING_CREDIT_NOTE_PREFIX", "MOAV")
+BILLING_RECEIPT_PREFIX = env_str("BILLING_RECEIPT_PREFIX", "DON")
+for _prefix in (BILLING_INVOICE_PREFIX, BILLING_CREDIT_NOTE_PREFIX, BILLING_RECEIPT_PREFIX):
+    if not (_prefix.isascii() and _prefix.isalnum() and len(_prefix) <= 7):
+        raise ImproperlyConfigured(f"Billing number prefixes are 1 to 7 letters or digits, not {_prefix!r}.")
+# Accounting records are kept this many years after the end of their year (France: 10).
+BILLING_RETENTION_YEARS = env_int("BILLING_RETENTION_YEARS", 10)
+# TrueType fonts for the PDFs; the default (Bitstream Vera, shipped with reportlab) covers
+# Western European scripts. Point these at e.g. DejaVuSans.ttf for wider coverage.
+BILLING_PDF_FONT = env_str("BILLING_PDF_FONT", "Vera.ttf")
+BILLING_PDF_BOLD_FONT = env_str("BILLING_PDF_BOLD_FONT", "VeraBd.ttf")

@@ -39,6 +39,13 @@ def test_production_refuses_to_start_without_allowed_hosts():
     assert "ALLOWED_HOSTS must name" in result.stderr
 
 
+def test_production_refuses_to_start_without_the_store_webhook_secret():
+    result = manage("check", DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="portal.example.com")
+
+    assert result.returncode != 0
+    assert "STORE_WEBHOOK_SECRET" in result.stderr
+
+
 def test_production_refuses_a_malformed_boolean():
     result = manage("check", DEBUG="maybe")
 
@@ -55,6 +62,7 @@ def test_production_settings_pass_the_deployment_checks_without_a_warning():
         DEBUG="0",
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="portal.example.com",
+        STORE_WEBHOOK_SECRET=secrets.token_urlsafe(32),
     )
 
     assert result.returncode == 0, result.stdout + result.stderr
