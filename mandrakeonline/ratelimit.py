@@ -13,6 +13,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from django.db import connection
+from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -80,6 +81,10 @@ def rate_limit(scope: str, *, limit: int, window_seconds: int, key: Callable = b
 
 
 def too_many_requests(request, retry_after: int):
-    response = render(request, "429.html", {"retry_minutes": max(1, retry_after // 60)}, status=429)
+    if request.content_type == "application/json":
+        # Machines calling our JSON endpoints (the store's webhook) get JSON, like every other error there.
+        response = JsonResponse({"error": "Too many requests; retry later.", "code": "rate_limited"}, status=429)
+    else:
+        response = render(request, "429.html", {"retry_minutes": max(1, retry_after // 60)}, status=429)
     response["Retry-After"] = str(retry_after)
     return response

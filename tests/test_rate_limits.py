@@ -65,3 +65,13 @@ def test_unsubscribe_posts_are_limited_per_client_address(client):
     assert client.post("/unsubscribe/not-a-real-token/", REMOTE_ADDR="198.51.100.9").status_code == 429
     # Reading the page (a person following the link) is never limited.
     assert client.get("/unsubscribe/not-a-real-token/", REMOTE_ADDR="198.51.100.9").status_code == 404
+
+
+def test_the_store_webhook_answers_json_past_its_limit(client, settings):
+    for _ in range(600):
+        client.post("/webhooks/store/", b"{}", content_type="application/json", REMOTE_ADDR="192.0.2.1")
+
+    refused = client.post("/webhooks/store/", b"{}", content_type="application/json", REMOTE_ADDR="192.0.2.1")
+
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "rate_limited"
