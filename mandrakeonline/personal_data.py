@@ -152,30 +152,35 @@ class Registry:
         """Every model holding personal data, in the order their apps declared them."""
         return list(self._models.values())
 
-    def summary(self, customer) -> list[dict]:
-        """For the "my data" page: per model, what is held, why, since when, how long kept.
-
-        One query per declared model, whatever the number of rows.
-        """
-        summary = []
+    def describe_models(self) -> list[dict]:
+        """Per kind of personal data: its title, purposes and what is kept after deletion."""
+        described = []
         for declared in self.personal_models():
-            aggregates = {"count": Count("pk")}
-            if declared.since:
-                aggregates["since"] = Min(declared.since)
-            found = declared.rows_for(customer).order_by().aggregate(**aggregates)
             entries = self.fields_of(declared.model)
             kept = [str(entry.retention) for entry in entries if entry.erasure is Erasure.KEEP]
-            summary.append(
+            described.append(
                 {
                     "title": declared.title,
-                    "count": found["count"],
-                    "since": found.get("since"),
                     "fields": [entry.label for entry in entries],
                     "purposes": list(dict.fromkeys(str(entry.purpose) for entry in entries)),
                     "kept": list(dict.fromkeys(kept)),
                     "manage_url": declared.manage_url,
                 }
             )
+        return described
+
+    def summary(self, customer) -> list[dict]:
+        """For the "my data" page: per model, what is held, why, since when, how long kept.
+
+        One query per declared model, whatever the number of rows.
+        """
+        summary = []
+        for declared, described in zip(self.personal_models(), self.describe_models(), strict=True):
+            aggregates = {"count": Count("pk")}
+            if declared.since:
+                aggregates["since"] = Min(declared.since)
+            found = declared.rows_for(customer).order_by().aggregate(**aggregates)
+            summary.append({**described, "count": found["count"], "since": found.get("since")})
         return summary
 
     def undeclared_models(self) -> list[str]:

@@ -1,7 +1,11 @@
+from django.conf import settings
 from django.db import DatabaseError, connection
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.views.decorators.cache import never_cache
+
+from mandrakeonline.personal_data import registry
 
 
 def home(request):
@@ -20,6 +24,20 @@ def healthz(request):
     except DatabaseError:
         return HttpResponse("database unavailable\n", status=503, content_type="text/plain")
     return HttpResponse("ok\n", content_type="text/plain")
+
+
+def privacy_policy(request):
+    # The policy is legal text: one template per language, each written whole, rather than
+    # dozens of translated fragments. The table of data held comes from the registry.
+    language = "fr" if translation.get_language() == "fr" else "en"
+    context = {
+        "kinds": registry.describe_models(),
+        "unverified_days": settings.UNVERIFIED_SIGNUP_DAYS,
+        "inactive_years": settings.INACTIVE_ACCOUNT_YEARS,
+        "audit_years": settings.AUDIT_RETENTION_DAYS // 365,
+        "billing_years": settings.BILLING_RETENTION_YEARS,
+    }
+    return render(request, f"privacy/policy_{language}.html", context)
 
 
 def page_not_found(request, exception):
