@@ -270,6 +270,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:login")
 
+    def render_to_response(self, context, **kwargs):
+        # A used, expired or forged link is "not found", like the other links in our emails.
+        return super().render_to_response(context, status=200 if self.validlink else 404, **kwargs)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         services.customer_password_changed(customer=form.user, actor=None)

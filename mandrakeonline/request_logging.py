@@ -68,7 +68,10 @@ def route_of(request) -> str:
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = current_request_id.get()
+        # Django logs a request's 4xx and 5xx answers once the middleware has returned: the
+        # request it passes along still carries the id.
+        request = getattr(record, "request", None)
+        record.request_id = getattr(request, "request_id", None) or current_request_id.get()
         return True
 
 
