@@ -48,7 +48,7 @@ def request_id(get_response):
                 request.method,
                 route_of(request),
                 response.status_code,
-                extra={"duration_ms": round((time.monotonic() - started) * 1000, 1)},
+                extra={"request_id": request.request_id, "duration_ms": round((time.monotonic() - started) * 1000, 1)},
             )
             return response
         finally:
@@ -71,7 +71,9 @@ class RequestIdFilter(logging.Filter):
         # Django logs a request's 4xx and 5xx answers once the middleware has returned: the
         # request it passes along still carries the id.
         request = getattr(record, "request", None)
-        record.request_id = getattr(request, "request_id", None) or current_request_id.get()
+        record.request_id = (
+            getattr(record, "request_id", None) or getattr(request, "request_id", None) or current_request_id.get()
+        )
         return True
 
 
