@@ -68,7 +68,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     # First, so that its createsuperuser (which generates the customer number) wins.
     "accounts",
-    "django.contrib.admin",
+    # The admin, on a site that also asks for a second factor (mandrakeonline/admin_site.py).
+    "mandrakeonline.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -82,6 +83,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "anymail",
     "mandrakeonline",
@@ -91,6 +95,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request carries its id.
+    "mandrakeonline.request_logging.request_id",
     "django.middleware.security.SecurityMiddleware",
     "mandrakeonline.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -100,6 +106,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mandrakeonline.middleware.session_timeouts",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -183,6 +191,8 @@ AXES_CLIENT_IP_CALLABLE = "mandrakeonline.client_ip.client_ip"
 # Only their X-Forwarded-For entries are trusted; see mandrakeonline/client_ip.py.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_VERBOSE = False
+# Its log lines name a client by a keyed digest, never by customer number and address.
+AXES_CLIENT_STR_CALLABLE = "mandrakeonline.request_logging.axes_client_str"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
@@ -260,6 +270,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Before changing the email address or the password, turning two-factor authentication on
+# or off, exporting or deleting, the password must have been typed within this many minutes
+# (accounts/reauthentication.py); logging in counts.
+REAUTHENTICATION_SECONDS = env_int("REAUTHENTICATION_MINUTES", 5) * 60
+
+# Two-factor authentication (django-otp): an authenticator app (TOTP) and single-use
+# recovery codes. Staff cannot open the admin without it (mandrakeonline/admin_site.py).
+OTP_TOTP_ISSUER = "Mandrake Online"
+# After a wrong code, the next attempt waits 1, 2, 4, 8... seconds (per device).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# How long the code step of a login waits after the password step.
+TWO_FACTOR_LOGIN_SECONDS = 5 * 60
+
 if not DEBUG:
     # Behind a proxy that terminates TLS and sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -276,10 +300,31 @@ if not DEBUG:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Structured logs: every record carries the id of the request it belongs to (also sent as
+# the X-Request-ID header), as JSON lines in production. Paths holding secrets (tokens in
+# email links) are logged by their route, never by their value; see
+# mandrakeonline/request_logging.py. Nothing personal is ever logged.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "mandrakeonline.request_logging.RequestIdFilter"},
+        "redact_paths": {"()": "mandrakeonline.request_logging.RedactPathsFilter"},
+    },
+    "formatters": {
+        "json": {"()": "mandrakeonline.request_logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "redact_paths"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Never log request bodies or personal data; Django's request errors are enough.
@@ -291,6 +336,9 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+# Trust an X-Request-ID set by our own proxy (only when TRUSTED_PROXY_COUNT > 0), so that
+# its access log and ours share the id.
+TRUST_REQUEST_ID_HEADER = TRUSTED_PROXY_COUNT > 0
 
 # --- mailinglists ---
 # Every list email's List-Id header (RFC 2919) is <slug.LIST_ID_DOMAIN>, e.g.

@@ -2,6 +2,7 @@ import pytest
 
 from mailinglists.models import MailingList, Subscription, SubscriptionEvent
 from mailinglists.tokens import make_token
+from tests.conftest import log_in_staff
 
 
 def make_list(slug: str, **fields) -> MailingList:
@@ -62,5 +63,5 @@ def subscription(customer, cooker):
 
 @pytest.fixture
 def staff_client(client, staff):
-    client.force_login(staff)
+    log_in_staff(client, staff)
     return client

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from mailinglists.models import MailingList, SubscriberExport, Subscription, SubscriptionEvent
-from tests.conftest import make_customer
+from tests.conftest import log_in_staff, make_customer
 from tests.mailinglists.conftest import make_list, subscribe
 
 pytestmark = pytest.mark.django_db
@@ -50,9 +50,9 @@ def test_the_list_page_counts_active_subscribers_in_one_query(
         subscribe(customer, mailing_list)
         subscribe(other_customer, mailing_list, status=Status.UNSUBSCRIBED if number % 2 else Status.ACTIVE)
 
-    # Session, staff member, the total count, the filtered count, the page of lists with
-    # their counts: the same whatever the number of lists.
-    with django_assert_num_queries(5):
+    # Session, staff member, their second-factor device, the total count, the filtered
+    # count, the page of lists with their counts: the same whatever the number of lists.
+    with django_assert_num_queries(6):
         response = staff_client.get(LISTS_URL, {"all": ""})
 
     results = list(response.context["cl"].result_list)
@@ -95,8 +95,9 @@ def test_the_subscription_page_runs_a_constant_number_of_queries(
     for number in range(row_count):
         subscribe(make_customer(f"member{number}@example.net"), cooker)
 
-    # Session, staff member, the page (with customer and list), and the list filter's choices.
-    with django_assert_num_queries(5):
+    # Session, staff member, their second-factor device, the page (with customer and list),
+    # and the list filter's choices.
+    with django_assert_num_queries(6):
         staff_client.get(SUBSCRIPTIONS_URL)
 
 
@@ -143,7 +144,7 @@ def test_the_export_holds_only_active_subscribers(
     subscribe(other_customer, cooker, status=Status.UNSUBSCRIBED)
     subscribe(make_customer("suspended@example.net"), cooker, status=Status.SUSPENDED)
     subscribe(make_customer("elsewhere@example.net"), announcements)
-    client.force_login(list_manager)
+    log_in_staff(client, list_manager)
 
     response = client.get(export_url(cooker), HTTP_ACCEPT_LANGUAGE="en")
 
@@ -166,7 +167,7 @@ def test_the_export_defuses_spreadsheet_formulas(staff_client, cooker):
 
 
 def test_staff_without_the_export_permission_get_403(client, support_agent, subscription, cooker):
-    client.force_login(support_agent)
+    log_in_staff(client, support_agent)
 
     assert client.get(LISTS_URL).status_code == 200
     assert "Active subscribers (CSV)" not in client.get(LISTS_URL).content.decode()
@@ -197,7 +198,7 @@ def test_the_list_managers_role_exists_on_a_fresh_database():
 
 
 def test_a_list_manager_sees_the_export_link_and_unsubscribes_in_bulk(client, list_manager, subscription, cooker):
-    client.force_login(list_manager)
+    log_in_staff(client, list_manager)
 
     assert "Active subscribers (CSV)" in client.get(LISTS_URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     client.post(SUBSCRIPTIONS_URL, {"action": "unsubscribe_selected", "_selected_action": [subscription.pk]})
