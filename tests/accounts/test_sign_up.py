@@ -51,8 +51,11 @@ def test_the_link_in_the_welcome_email_verifies_the_address_on_post_only(client,
     assert response.status_code == 200
     assert not Customer.objects.get().email_verified
 
-    client.post(link)
-    assert Customer.objects.get().email_verified
+    confirmed = client.post(link)
+    customer = Customer.objects.get()
+    assert customer.email_verified
+    # Having the mailbox, the new customer now also sees their number on screen.
+    assert customer.formatted_number in confirmed.content.decode()
 
     # Used once, the link no longer works.
     assert client.get(link).status_code == 404
