@@ -36,6 +36,7 @@ from django.db.models import F, Min
 from django.utils import timezone
 
 from mailinglists.messages import (
+    UnsubscribeLinks,
     common_list_headers,
     html_with_footer,
     render_footer,
@@ -56,6 +57,14 @@ LINK_FIELD = "unsubscribe_url"
 _LINK_PLACEHOLDER = "mandrake-unsubscribe-link-placeholder"
 # What anymail reports per recipient: accepted, refused for good, or worth another try.
 _ACCEPTED = {"sent", "queued", "scheduled"}
+_CLAIMED_FIELDS = [
+    "attempts",
+    "subscription__status",
+    "subscription__public_key",
+    "subscription__mailing_list_id",
+    "subscription__customer__email",
+    "subscription__customer__language",
+]
 _REFUSED = {"rejected", "invalid"}
 
 
@@ -143,7 +152,13 @@ def claim_batch(post: Post, size: int) -> list[Delivery] | None:
         )
         if not ids:
             return None
-        claimed = list(Delivery.objects.filter(pk__in=ids).select_related("subscription__customer").order_by("pk"))
+        claimed = list(
+            Delivery.objects.filter(pk__in=ids)
+            .select_related("subscription__customer")
+            # What sending needs, and no more: this runs for every batch of a large list.
+            .only(*_CLAIMED_FIELDS)
+            .order_by("pk")
+        )
         leaving = [delivery.pk for delivery in claimed if delivery.subscription.status != Subscription.Status.ACTIVE]
         if leaving:
             Delivery.objects.filter(pk__in=leaving).update(status=Status.SKIPPED)
@@ -258,16 +273,19 @@ def send_batch(post: Post, deliveries: list[Delivery]) -> dict[int, Result]:
     for delivery in deliveries:
         by_language[delivery.subscription.customer.language].append(delivery)
     results = {}
+    links = UnsubscribeLinks(post.mailing_list)
     if settings.LIST_MERGE_FIELD_FORMAT:
-        link = settings.LIST_MERGE_FIELD_FORMAT.format(LINK_FIELD)
+        merge_field = settings.LIST_MERGE_FIELD_FORMAT.format(LINK_FIELD)
         for language, group in by_language.items():
-            message = _message(post, language, link, [delivery.subscription.customer.email for delivery in group])
+            message = _message(
+                post, language, merge_field, [delivery.subscription.customer.email for delivery in group]
+            )
             message.metadata = {"post": str(post.pk)}
             message.merge_data, message.merge_headers, message.merge_metadata = {}, {}, {}
             for delivery in group:
-                email = delivery.subscription.customer.email
-                message.merge_data[email] = {LINK_FIELD: unsubscribe_url(delivery.subscription)}
-                message.merge_headers[email] = {"List-Unsubscribe": unsubscribe_header(delivery.subscription)}
+                email, url = delivery.subscription.customer.email, links.url(delivery.subscription)
+                message.merge_data[email] = {LINK_FIELD: url}
+                message.merge_headers[email] = {"List-Unsubscribe": links.header(delivery.subscription, url)}
                 message.merge_metadata[email] = {"delivery": str(delivery.pk)}
             results.update(_send_or_retry(message, group, post))
         return results
@@ -276,26 +294,25 @@ def send_batch(post: Post, deliveries: list[Delivery]) -> dict[int, Result]:
             # The footer is rendered once per language, then completed with each link.
             template = _message(post, language, _LINK_PLACEHOLDER, [])
             for delivery in group:
-                subscription = delivery.subscription
-                message = _personalised(template, subscription)
+                message = _personalised(template, delivery.subscription, links)
                 message.connection = mail_connection
                 message.metadata = {"post": str(post.pk), "delivery": str(delivery.pk)}
                 results.update(_send_or_retry(message, [delivery], post))
     return results
 
 
-def _personalised(template: AnymailMessage, subscription: Subscription) -> AnymailMessage:
-    link = unsubscribe_url(subscription)
+def _personalised(template: AnymailMessage, subscription: Subscription, links: UnsubscribeLinks) -> AnymailMessage:
+    url = links.url(subscription)
     message = AnymailMessage(
         subject=template.subject,
-        body=template.body.replace(_LINK_PLACEHOLDER, link),
+        body=template.body.replace(_LINK_PLACEHOLDER, url),
         from_email=template.from_email,
         reply_to=template.reply_to,
         to=[subscription.customer.email],
-        headers={**template.extra_headers, "List-Unsubscribe": unsubscribe_header(subscription)},
+        headers={**template.extra_headers, "List-Unsubscribe": links.header(subscription, url)},
     )
     for content, mimetype in template.alternatives:
-        message.attach_alternative(content.replace(_LINK_PLACEHOLDER, link), mimetype)
+        message.attach_alternative(content.replace(_LINK_PLACEHOLDER, url), mimetype)
     return message
 
 

@@ -24,19 +24,34 @@ from mandrakeonline.mail import absolute_url
 _CLOSING_BODY = re.compile(r"</body\s*>", re.IGNORECASE)
 
 
+class UnsubscribeLinks:
+    """The personal unsubscribe links of subscribers of one list: the https link (also in the
+    footer) and the List-Unsubscribe header. The URL is resolved once for all of them, which
+    counts when a batch has hundreds."""
+
+    _PLACEHOLDER = "personal-part"
+
+    def __init__(self, mailing_list: MailingList):
+        self._url = absolute_url(reverse("mailinglists:unsubscribe", args=[self._PLACEHOLDER]))
+        self._request_address = mailing_list.request_address
+
+    def url(self, subscription: Subscription) -> str:
+        return self._url.replace(self._PLACEHOLDER, make_token(subscription))
+
+    def header(self, subscription: Subscription, url: str | None = None) -> str:
+        """List-Unsubscribe (RFC 2369, 8058): the https link, and a mailto: for mail programs
+        that only unsubscribe by email (lists with an address). The token in its subject tells
+        the list server which subscription to stop, whatever address the request comes from."""
+        links = [f"<{url or self.url(subscription)}>"]
+        if self._request_address:
+            # RFC 6068 wants %20 for a space, not the "+" of form encoding.
+            subject = quote(f"unsubscribe {make_token(subscription)}")
+            links.append(f"<mailto:{self._request_address}?subject={subject}>")
+        return ", ".join(links)
+
+
 def unsubscribe_url(subscription: Subscription) -> str:
-    return absolute_url(reverse("mailinglists:unsubscribe", args=[make_token(subscription)]))
-
-
-def unsubscribe_mailto(subscription: Subscription) -> str:
-    """A mailto: for mail programs that only unsubscribe by email; empty without a list address.
-    The token in the subject tells the list server which subscription to stop, whatever
-    address the request comes from."""
-    address = subscription.mailing_list.request_address
-    if not address:
-        return ""
-    # RFC 6068 wants %20 for a space, not the "+" of form encoding.
-    return f"mailto:{address}?subject={quote(f'unsubscribe {make_token(subscription)}')}"
+    return UnsubscribeLinks(subscription.mailing_list).url(subscription)
 
 
 def _quoted(phrase: str) -> str:
@@ -62,12 +77,8 @@ def common_list_headers(mailing_list: MailingList) -> dict[str, str]:
 
 
 def unsubscribe_header(subscription: Subscription) -> str:
-    """The List-Unsubscribe header, personal to each recipient (RFC 2369, 8058)."""
-    links = [f"<{unsubscribe_url(subscription)}>"]
-    mailto = unsubscribe_mailto(subscription)
-    if mailto:
-        links.append(f"<{mailto}>")
-    return ", ".join(links)
+    """The List-Unsubscribe header, personal to each recipient."""
+    return UnsubscribeLinks(subscription.mailing_list).header(subscription)
 
 
 def list_headers(subscription: Subscription) -> dict[str, str]:

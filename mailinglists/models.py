@@ -447,6 +447,7 @@ class Delivery(models.Model):
     status = models.CharField(
         _("status"), max_length=12, choices=Status, default=Status.QUEUED, db_default=Status.QUEUED
     )
+    created_at = models.DateTimeField(_("written down on"), default=timezone.now, db_default=Now(), editable=False)
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, db_default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now, db_default=Now())
     claimed_at = models.DateTimeField(_("handed to the mail provider on"), null=True, blank=True)

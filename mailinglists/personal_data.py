@@ -33,7 +33,7 @@ registry.personal_model(
     Delivery,
     customer_path="subscription__customer",
     title=_("List emails sent to you"),
-    since="next_attempt_at",
+    since="created_at",
     manage_url="mailinglists:my_lists",
 )
 registry.personal_model(
@@ -130,7 +130,7 @@ registry.personal(
     show=lambda delivery: delivery.post.subject,
     export=lambda delivery: delivery.post.subject,
 )
-for name in ("status", "sent_at", "failure_reason", "outcome", "outcome_at"):
+for name in ("created_at", "status", "sent_at", "failure_reason", "outcome", "outcome_at"):
     registry.personal(Delivery, name, category=CATEGORY_MAILING_LISTS, purpose=DELIVERY_PURPOSE, erasure=Erasure.DELETE)
 registry.not_personal(Delivery, "id", reason="internal key")
 registry.not_personal(Delivery, "subscription", reason="links the delivery to the subscription it was sent for")

@@ -50,7 +50,7 @@ def test_the_export_names_the_post_and_what_became_of_it(esp, customer, cooker, 
 
     assert exported["post"] == "Mandrake Linux 10.1 is out"
     assert exported["status"] == "sent"
-    assert set(exported) == {"post", "status", "sent_at", "failure_reason", "outcome", "outcome_at"}
+    assert set(exported) == {"post", "created_at", "status", "sent_at", "failure_reason", "outcome", "outcome_at"}
 
 
 def test_my_data_counts_the_list_emails_i_received_and_my_posts(esp, customer_client, customer, cooker, staff):
