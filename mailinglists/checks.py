@@ -1,7 +1,9 @@
 """Configuration mistakes that would make list delivery unsafe, caught by `manage.py check`."""
 
+from anymail.backends.base import AnymailBaseBackend
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.utils.module_loading import import_string
 
 
 @register(Tags.security, deploy=True)
@@ -22,7 +24,7 @@ def webhook_secret(app_configs, **kwargs) -> list[Error]:
 @register(Tags.compatibility)
 def merge_fields_need_anymail(app_configs, **kwargs) -> list[Error]:
     # Any other backend would send one message with every recipient of a batch in its To.
-    if settings.LIST_MERGE_FIELD_FORMAT and not settings.EMAIL_BACKEND.startswith("anymail."):
+    if settings.LIST_MERGE_FIELD_FORMAT and not issubclass(import_string(settings.EMAIL_BACKEND), AnymailBaseBackend):
         return [
             Error(
                 "LIST_MERGE_FIELD_FORMAT needs an anymail EMAIL_BACKEND: only an ESP merges each recipient's "

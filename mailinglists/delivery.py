@@ -159,7 +159,7 @@ def claim_batch(post: Post, size: int) -> list[Delivery] | None:
             .only(*_CLAIMED_FIELDS)
             .order_by("pk")
         )
-        leaving = [delivery.pk for delivery in claimed if delivery.subscription.status != Subscription.Status.ACTIVE]
+        leaving = {delivery.pk for delivery in claimed if delivery.subscription.status != Subscription.Status.ACTIVE}
         if leaving:
             Delivery.objects.filter(pk__in=leaving).update(status=Status.SKIPPED)
             Post.objects.filter(pk=post.pk).update(skipped_count=F("skipped_count") + len(leaving))
@@ -366,11 +366,12 @@ def run_worker(post_id: int) -> datetime.datetime | None:
     post = Post.objects.select_related("mailing_list").get(pk=post_id)
     if post.status != Post.Status.SENDING:
         return None
-    while True:
+    # Checked before booking a turn, so that a worker with nothing to do takes no one's slot.
+    while has_due_deliveries(post):
         wait_for_turn(settings.LIST_SEND_BATCH_SIZE)
         batch = claim_batch(post, settings.LIST_SEND_BATCH_SIZE)
         if batch is None:
-            break
+            break  # another worker took the last ones
         if batch:
             record_results(post, batch, send_batch(post, batch))
     if finish_if_done(post_id):

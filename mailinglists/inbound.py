@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils.html import strip_tags
 
 from mailinglists import services
-from mailinglists.models import MailingList, Post, SubscriptionEvent
+from mailinglists.models import MailingList, Post, Subscription, SubscriptionEvent
 from mailinglists.tokens import subscription_from_token
 from mandrakeonline.card_numbers import contains_card_number
 
@@ -76,10 +76,13 @@ def is_automatic(message: AnymailInboundMessage) -> bool:
 
 
 def _recipients(message: AnymailInboundMessage) -> list[str]:
-    headers = [str(value) for name in ("To", "Cc", "Delivered-To") for value in message.get_all(name, [])]
-    addresses = [address for _name, address in getaddresses(headers)]
+    """The address this copy was delivered to: the envelope's, which the ESP gives, or else
+    those of the headers."""
     if message.envelope_recipient:
-        addresses.insert(0, message.envelope_recipient)
+        addresses = [message.envelope_recipient]
+    else:
+        headers = [str(value) for name in ("To", "Cc", "Delivered-To") for value in message.get_all(name, [])]
+        addresses = [address for _name, address in getaddresses(headers)]
     return [address.strip().lower() for address in addresses if "@" in address]
 
 
@@ -99,11 +102,13 @@ def _list_for(addresses: list[str]) -> tuple[MailingList | None, bool]:
     return mailing_list, mailing_list.address.lower() not in addresses
 
 
-def _unsubscribe(message: AnymailInboundMessage) -> Outcome:
+def _unsubscribe_command(message: AnymailInboundMessage) -> Subscription | None:
+    """The subscription an "unsubscribe <token>" subject names (the mailto: of List-Unsubscribe)."""
     command, _space, token = _one_line(message.subject, 200).partition(" ")
-    subscription = subscription_from_token(token.strip()) if command.lower() == "unsubscribe" else None
-    if subscription is None:
-        return Outcome.IGNORED_REQUEST
+    return subscription_from_token(token.strip()) if command.lower() == "unsubscribe" else None
+
+
+def _unsubscribe(subscription: Subscription) -> Outcome:
     # The token is the authority, whatever address the request comes from (RFC 2369).
     services.subscription_unsubscribe(subscription=subscription, source=SubscriptionEvent.Source.EMAIL, actor=None)
     return Outcome.UNSUBSCRIBED
@@ -117,8 +122,12 @@ def receive(message: AnymailInboundMessage) -> Outcome:
     mailing_list, is_request = _list_for(_recipients(message))
     if mailing_list is None:
         return Outcome.UNKNOWN_ADDRESS
+    command = _unsubscribe_command(message)
+    if command is not None:
+        # Even sent to the list itself: distributing it would hand the token to every member.
+        return _unsubscribe(command)
     if is_request:
-        return _unsubscribe(message)
+        return Outcome.IGNORED_REQUEST
     sender = message.from_email
     if sender is None or not sender.addr_spec or sender.addr_spec.lower() == mailing_list.address.lower():
         return Outcome.LOOP

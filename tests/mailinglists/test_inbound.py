@@ -190,6 +190,18 @@ def test_the_request_address_unsubscribes_the_subscription_its_token_names(clien
     assert not Post.objects.exists()
 
 
+def test_an_unsubscribe_sent_to_the_list_itself_is_not_distributed(
+    client, webhooks, customer, cooker, cooker_members, mailoutbox
+):
+    [alice, *_others] = cooker_members
+    post_postmark(client, "inbound", postmark_inbound(subject=f"unsubscribe {make_token(alice)}"))
+
+    alice.refresh_from_db()
+    assert alice.status == Status.UNSUBSCRIBED
+    assert not Post.objects.exists()
+    assert mailoutbox == []  # the token would let any member unsubscribe her
+
+
 def test_a_request_with_a_forged_token_changes_nothing(client, webhooks, customer, cooker):
     subscription = subscribe(customer, cooker)
     token = make_token(subscription)

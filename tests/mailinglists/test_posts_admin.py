@@ -57,6 +57,9 @@ def test_a_list_manager_writes_previews_and_sends_a_post(
     assert response.status_code == 302
     post = Post.objects.get()
     assert (post.status, post.origin, post.created_by) == (Post.Status.DRAFT, Post.Origin.STAFF, list_manager)
+    page = manager_client.get(f"{POSTS}{post.pk}/change/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f'href="{POSTS}{post.pk}/preview/"' in page
+    assert f'href="{POSTS}{post.pk}/send/"' in page
 
     preview = page_text(manager_client.get(f"{POSTS}{post.pk}/preview/", HTTP_ACCEPT_LANGUAGE="en"))
     assert "The freeze starts on Monday." in preview
@@ -159,6 +162,7 @@ def test_approving_a_held_post_sends_it_to_the_list(esp, manager_client, list_ma
     subscriptions = members(cooker, 2)
     post = held_post(cooker)
 
+    assert f'href="{POSTS}{post.pk}/moderate/"' in manager_client.get(f"{POSTS}{post.pk}/change/").content.decode()
     page = page_text(manager_client.get(f"{POSTS}{post.pk}/moderate/", HTTP_ACCEPT_LANGUAGE="en"))
     assert "The sender is not a member of the list" in page
     assert "How do I add a media?" in page

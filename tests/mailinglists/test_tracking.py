@@ -5,9 +5,10 @@ import datetime
 import json
 
 import pytest
+from anymail.signals import AnymailTrackingEvent, EventType
 from django.utils import timezone
 
-from mailinglists import services
+from mailinglists import feedback, services
 from mailinglists.models import Delivery, Post, Subscription, SubscriptionEvent
 from tests.mailinglists.conftest import draft, send_now, subscribe
 from tests.mailinglists.webhooks import (
@@ -264,3 +265,23 @@ def test_the_history_page_shows_each_bounce(client, webhooks, customer_client, s
 
     assert "A list email bounced: the address refuses mail" in page
     assert "after mail to the address bounced" in page
+
+
+@pytest.mark.parametrize(
+    ("esp_name", "event_type", "details", "expected"),
+    [
+        ("Postmark", EventType.BOUNCED, {"Type": "HardBounce"}, Delivery.Outcome.HARD_BOUNCE),
+        ("Postmark", EventType.BOUNCED, {"Type": "SoftBounce"}, Delivery.Outcome.SOFT_BOUNCE),
+        ("Amazon SES", EventType.BOUNCED, {"bounce": {"bounceType": "Permanent"}}, Delivery.Outcome.HARD_BOUNCE),
+        ("Amazon SES", EventType.BOUNCED, {"bounce": {"bounceType": "Transient"}}, Delivery.Outcome.SOFT_BOUNCE),
+        ("Mailgun", EventType.REJECTED, {}, Delivery.Outcome.HARD_BOUNCE),
+        ("Mailgun", EventType.COMPLAINED, {}, Delivery.Outcome.COMPLAINT),
+        ("Mailgun", EventType.DELIVERED, {}, Delivery.Outcome.DELIVERED),
+        ("Mailgun", EventType.DEFERRED, {}, None),
+        ("Postmark", EventType.OPENED, {}, None),
+    ],
+)
+def test_what_each_esp_report_means(esp_name, event_type, details, expected):
+    event = AnymailTrackingEvent(event_type=event_type, esp_event=details, recipient="alice@example.com")
+
+    assert feedback.outcome_of(event, esp_name) == expected
