@@ -224,6 +224,11 @@ EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mandrake Online <no-reply@mandrakeonline.net>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = {key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
+# The ESP's webhooks (bounces, complaints, members' posts at /anymail/<esp>/...) must give this
+# "user:password" with HTTP basic auth. anymail would accept anyone's calls without it, so
+# without it they are not served at all (and `check --deploy` says so).
+DEV_WEBHOOK_SECRET = "development:anymail-webhook-secret"
+ANYMAIL.setdefault("WEBHOOK_SECRET", DEV_WEBHOOK_SECRET if DEBUG else "")
 
 # Exports of a customer's data: built into this private folder (never served directly),
 # downloadable by their owner for EXPORT_LINK_HOURS.
@@ -344,6 +349,32 @@ TRUST_REQUEST_ID_HEADER = TRUSTED_PROXY_COUNT > 0
 # Every list email's List-Id header (RFC 2919) is <slug.LIST_ID_DOMAIN>, e.g.
 # <cooker.lists.mandrakeonline.net>; it must stay the same for the life of the lists.
 LIST_ID_DOMAIN = env_str("LIST_ID_DOMAIN", "lists.mandrakeonline.net")
+# Delivery of posts (mailinglists/delivery.py). The ESP's limits decide these: recipients
+# per API call, and messages per second over all workers together (0: no limit).
+LIST_SEND_BATCH_SIZE = env_int("LIST_SEND_BATCH_SIZE", 500)
+LIST_SEND_RATE = env_int("LIST_SEND_RATE", 100)
+# How many delivery tasks share one post: at most one per `db_worker` process is useful.
+LIST_SEND_WORKERS = env_int("LIST_SEND_WORKERS", 2)
+# An ESP error is retried this many times in all, waiting RETRY_SECONDS, then twice as long...
+LIST_SEND_MAX_ATTEMPTS = env_int("LIST_SEND_MAX_ATTEMPTS", 5)
+LIST_SEND_RETRY_SECONDS = env_int("LIST_SEND_RETRY_SECONDS", 60)
+# A batch handed to the ESP longer ago than this without an answer belongs to a worker that
+# died: it is marked "interrupted" and never sent again (nobody gets a second copy).
+LIST_SEND_CLAIM_TIMEOUT_SECONDS = env_int("LIST_SEND_CLAIM_TIMEOUT_SECONDS", 600)
+# How the ESP writes a merge field in a message body ({} is the field's name), e.g.
+# "%recipient.{}%" for Mailgun. Set, one API call carries a whole batch with each
+# recipient's own unsubscribe link as merge data; empty, each recipient gets a message
+# of their own over one connection (SMTP, Postmark or Amazon SES without templates).
+LIST_MERGE_FIELD_FORMAT = env_str("LIST_MERGE_FIELD_FORMAT", "")
+if LIST_MERGE_FIELD_FORMAT and LIST_MERGE_FIELD_FORMAT.count("{}") != 1:
+    raise ImproperlyConfigured('LIST_MERGE_FIELD_FORMAT must contain "{}" once, e.g. "%recipient.{}%".')
+# Bounces counted within this window (and since the member last resumed) pause a subscription.
+LIST_HARD_BOUNCE_LIMIT = env_int("LIST_HARD_BOUNCE_LIMIT", 2)
+LIST_SOFT_BOUNCE_LIMIT = env_int("LIST_SOFT_BOUNCE_LIMIT", 5)
+LIST_BOUNCE_WINDOW_DAYS = env_int("LIST_BOUNCE_WINDOW_DAYS", 30)
+# Retention: who received which post, and posts held for moderation (often from strangers).
+LIST_DELIVERY_RETENTION_DAYS = env_int("LIST_DELIVERY_RETENTION_DAYS", 90)
+LIST_HELD_POST_DAYS = env_int("LIST_HELD_POST_DAYS", 30)
 
 # --- billing ---
 # The store and the donation page sign each webhook call with this shared secret

@@ -25,13 +25,6 @@ def read_csv(response) -> list[list[str]]:
 
 
 @pytest.fixture
-def list_manager(db):
-    manager = make_customer("lists@example.com", first_name="Lou", last_name="Lists", is_staff=True)
-    manager.groups.add(Group.objects.get(name="List managers"))
-    return manager
-
-
-@pytest.fixture
 def support_agent(db):
     """Staff who may see subscriptions, but not export them."""
     agent = make_customer("support@example.com", first_name="Sue", last_name="Port", is_staff=True)
@@ -194,6 +187,14 @@ def test_the_list_managers_role_exists_on_a_fresh_database():
         "view_subscriptionevent",
         "export_subscribers",
         "view_subscriberexport",
+        # Posts and their delivery (issue 6).
+        "add_post",
+        "change_post",
+        "view_post",
+        "delete_post",
+        "send_post",
+        "moderate_post",
+        "view_delivery",
     }
 
 
