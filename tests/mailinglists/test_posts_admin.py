@@ -4,7 +4,7 @@ import pytest
 from django.contrib.auth.models import Permission
 
 from mailinglists.models import Delivery, Post
-from tests.conftest import CommittingClient, make_customer
+from tests.conftest import CommittingClient, log_in_staff, make_customer
 from tests.mailinglists.conftest import draft, members, received_by, send_now
 
 pytestmark = pytest.mark.django_db
@@ -19,7 +19,7 @@ def page_text(response) -> str:
 
 @pytest.fixture
 def manager_client(client, list_manager):
-    client.force_login(list_manager)
+    log_in_staff(client, list_manager)
     return client
 
 
@@ -138,7 +138,7 @@ def test_the_html_preview_runs_in_a_sandbox(esp, manager_client, cooker, staff):
 def test_staff_without_the_send_permission_cannot_send(esp, client, viewer, cooker, staff, mailoutbox):
     members(cooker, 1)
     post = draft(cooker, staff)
-    client.force_login(viewer)
+    log_in_staff(client, viewer)
 
     assert "Send…" not in client.get(f"{POSTS}{post.pk}/change/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert client.get(f"{POSTS}{post.pk}/send/").status_code == 403
@@ -214,7 +214,7 @@ def test_discarding_a_held_post_tells_nobody(manager_client, cooker, mailoutbox)
 def test_moderating_needs_the_permission_and_a_decision(viewer, manager_client, cooker):
     post = held_post(cooker)
     viewer_client = CommittingClient()
-    viewer_client.force_login(viewer)
+    log_in_staff(viewer_client, viewer)
 
     assert viewer_client.post(f"{POSTS}{post.pk}/moderate/", {"action": "approve"}).status_code == 403
     response = manager_client.post(f"{POSTS}{post.pk}/moderate/", {"note": "x"}, HTTP_ACCEPT_LANGUAGE="en")
@@ -231,9 +231,9 @@ def test_the_list_of_posts_runs_a_constant_number_of_queries(
     for number in range(post_count):
         draft(cooker if number % 2 else announcements, staff, subject=f"Post {number}")
 
-    # Session, staff member, their permissions (two: own and group), the page's count, the
-    # page of posts with their lists, the lists for the filter.
-    with django_assert_num_queries(7):
+    # Session, staff member, their second-factor device, their permissions (two: own and
+    # group), the page's count, the page of posts with their lists, the lists for the filter.
+    with django_assert_num_queries(8):
         response = manager_client.get(POSTS)
 
     assert len(response.context["cl"].result_list) == post_count
@@ -246,7 +246,8 @@ def test_the_deliveries_of_a_post_run_a_constant_number_of_queries(
     members(cooker, member_count)
     post = send_now(draft(cooker, staff), staff)
 
-    with django_assert_num_queries(6):
+    # Session, staff member, second-factor device, permissions and the page: constant.
+    with django_assert_num_queries(7):
         response = manager_client.get(DELIVERIES, {"post": post.pk})
 
     assert len(response.context["cl"].result_list) == member_count

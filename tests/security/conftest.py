@@ -16,14 +16,18 @@ from django.utils.http import urlsafe_base64_encode
 from accounts.models import DataExport, LoginSession
 from accounts.tokens import email_change_token, email_verification_token
 from billing.models import Donation, Invoice, Order
+from mailinglists.models import Post
 from mailinglists.tokens import make_token
 from registrations.models import Configuration
 from tests.billing.conftest import apply, donation, paid, placed
 from tests.mailinglists.conftest import make_list, subscribe
 from tests.registrations.conftest import make_product, make_registration
 
-# Covered by tests/security/test_admin_roles.py, page by page and role by role.
-SKIPPED_NAMESPACES = {"admin"}
+# The admin is covered by tests/security/test_admin_roles.py, page by page and role by role.
+# anymail's ESP webhooks are server-to-server calls authenticated by basic auth and the
+# ESP's signature, not by a customer's session: tests/mailinglists/test_webhooks.py posts
+# genuine and forged calls to them.
+SKIPPED_NAMESPACES = {"admin", "anymail"}
 
 
 def site_routes() -> dict[str, tuple[str, bool]]:
@@ -93,7 +97,11 @@ def owned(customer, other_customer):
     apply(placed(customer), paid(), donation(customer))
     customer.pending_email = "alice.new@example.net"
     customer.save(update_fields=["pending_email"])
+    post = Post.objects.create(
+        mailing_list=mailing_list, subject="Cooker is frozen", text="Test the release.", status=Post.Status.SENT
+    )
     return {
+        "post": post,
         "registration": registration,
         "list": mailing_list,
         "subscription": subscription,
@@ -161,6 +169,11 @@ CASES: dict[str, Callable[..., Case]] = {
     ),
     "mailinglists:history": lambda customer, owned: Case(reverse("mailinglists:history", args=[owned["list"].slug])),
     "mailinglists:unsubscribe": _unsubscribe,
+    # The archive of a list is its members' only: for anyone else the list has none (404).
+    "mailinglists:archive": lambda customer, owned: Case(reverse("mailinglists:archive", args=[owned["list"].slug])),
+    "mailinglists:archive_post": lambda customer, owned: Case(
+        reverse("mailinglists:archive_post", args=[owned["list"].slug, owned["post"].pk])
+    ),
     "registrations:detail": _registration("registrations:detail"),
     "registrations:edit": _registration("registrations:edit"),
     "registrations:configuration": _registration("registrations:configuration"),

@@ -49,6 +49,8 @@ LIST_MANAGERS = {
     "mailinglists.mailinglist": {V, A},
     "mailinglists.subscription": {V},
     "mailinglists.subscriberexport": {V},
+    "mailinglists.post": {V, A},
+    "mailinglists.delivery": {V},
 }
 PRIVACY_OFFICER = {
     "accounts.customer": {V},
@@ -77,6 +79,8 @@ SUPERUSER = {
     "mailinglists.mailinglist": {V, A},
     "mailinglists.subscription": {V},
     "mailinglists.subscriberexport": {V},
+    "mailinglists.post": {V, A},
+    "mailinglists.delivery": {V},
     "registrations.product": {V, A},
     "registrations.registration": {V, A},
     "registrations.partner": {V, A},
