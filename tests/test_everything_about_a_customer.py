@@ -155,3 +155,25 @@ def test_deletion_leaves_nothing_that_identifies_the_person_outside_the_invoices
     assert columns_containing(bob.email)
     assert columns_containing("MDK-ZZZZ-YYYY-XXXX")
     assert columns_containing("7B98765432101")
+
+
+@pytest.mark.parametrize("scale", [1, 5])
+def test_the_overview_costs_three_queries_however_much_the_customer_holds(
+    customer_client, customer, staff, django_assert_num_queries, scale
+):
+    # At scale 5, the benchmark's customer: 10 lists, 5 registrations, 20 orders.
+    product = make_product()
+    partner = Partner.objects.create(name="Pingouin Services", country="FR", purpose="Repairs")
+    for index in range(2 * scale):
+        subscribe(customer, make_list(f"list-{index}"))
+    for index in range(scale):
+        make_disclosure(make_registration(customer, product, serial=f"MDK-AAAA-BBBB-{index:04d}"), partner, staff)
+    for index in range(4 * scale):
+        apply(placed(customer, number=f"WEB-{index}"), paid(number=f"WEB-{index}"), donation(customer))
+
+    # Session, customer, and the rows of every section in one query.
+    with django_assert_num_queries(3):
+        page = customer_client.get("/account/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert page.count("MDK-AAAA-BBBB-") == scale
+    assert page.count("/account/billing/orders/WEB-") == min(4 * scale, 3)
