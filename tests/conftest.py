@@ -1,7 +1,10 @@
 import re
+import threading
+from collections.abc import Callable
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client, TestCase
 from django.utils import timezone
 
@@ -69,3 +72,25 @@ def link_in(message, name: str = "") -> str:
     matching = [link for link in links if name in link]
     assert matching, f"no link containing {name!r} in {message.subject!r}: {links}"
     return matching[0]
+
+
+def run_together(jobs: list[Callable[[], object]]) -> list[object]:
+    """Run the jobs in threads released at the same instant; return each result or error."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[object] = [None] * len(jobs)
+
+    def work(index: int, job: Callable[[], object]) -> None:
+        try:
+            barrier.wait()
+            results[index] = job()
+        except Exception as error:  # noqa: BLE001 (handed back to the test to assert on)
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(index, job)) for index, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

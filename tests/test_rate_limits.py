@@ -1,6 +1,9 @@
+import datetime
+
 import pytest
 from django.utils import timezone
 
+from accounts import retention
 from mandrakeonline.models import RateLimitCounter
 
 pytestmark = pytest.mark.django_db
@@ -84,3 +87,15 @@ def test_the_store_webhook_answers_json_past_its_limit(client, one_window):
 
     assert refused.status_code == 429
     assert refused.json()["code"] == "rate_limited"
+
+
+def test_the_nightly_retention_run_forgets_counters_of_past_windows(client):
+    client.post("/unsubscribe/not-a-real-token/", REMOTE_ADDR="198.51.100.9")
+    old = RateLimitCounter.objects.create(
+        scope="unsubscribe", key_digest="0" * 64, window_start=timezone.now() - datetime.timedelta(days=2), hits=3
+    )
+
+    retention.apply_all(dry_run=False)
+
+    assert RateLimitCounter.objects.count() == 1
+    assert not RateLimitCounter.objects.filter(pk=old.pk).exists()
