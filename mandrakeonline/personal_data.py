@@ -57,15 +57,16 @@ class PersonalField:
     def display_value(self, instance: models.Model) -> str:
         if self.show is not None:
             return self.show(instance)
+        value = getattr(instance, self.name)
+        # Before the choices: a country field's choices are every country, translated.
+        if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
+            return str(value.name)
         if self.field.choices:
             return getattr(instance, f"get_{self.name}_display")()
-        value = getattr(instance, self.name)
         if isinstance(value, datetime.datetime):
             return date_format(value, "DATETIME_FORMAT")
         if isinstance(value, datetime.date):
             return date_format(value, "DATE_FORMAT")
-        if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
-            return str(value.name)
         return "" if value is None else str(value)
 
     def export_value(self, instance: models.Model) -> Any:
@@ -134,6 +135,7 @@ class Registry:
         self._not_personal: dict[tuple[type[models.Model], str], str] = {}
         self._models: dict[type[models.Model], PersonalModel] = {}
         self._attachment_providers: list[Callable] = []
+        self._fields_of: dict[type[models.Model], list[PersonalField]] = {}
 
     def personal_model(self, model: type[models.Model], *, customer_path: str, title, **options) -> None:
         if options.get("since"):
@@ -195,6 +197,7 @@ class Registry:
             raise ValueError(f"{model.__name__}.{name}: KEEP needs a retention reason")
         model._meta.get_field(name)  # fails early on a typo
         self._personal[(model, name)] = PersonalField(model=model, name=name, **options)
+        self._fields_of.pop(model, None)
 
     def not_personal(self, model: type[models.Model], *names: str, reason: str) -> None:
         for name in names:
@@ -203,12 +206,16 @@ class Registry:
 
     def fields_of(self, model: type[models.Model]) -> list[PersonalField]:
         """The personal fields of a model, by category (in CATEGORY_ORDER), then field order."""
-        entries = [
-            self._personal[(model, field.name)]
-            for field in model._meta.get_fields()
-            if (model, field.name) in self._personal
-        ]
-        return sorted(entries, key=lambda entry: _category_rank(entry.category))
+        # Asked on every account page: sorted once (ranking compares translatable
+        # categories, which translates them), until a field is registered again.
+        if model not in self._fields_of:
+            entries = [
+                self._personal[(model, field.name)]
+                for field in model._meta.get_fields()
+                if (model, field.name) in self._personal
+            ]
+            self._fields_of[model] = sorted(entries, key=lambda entry: _category_rank(entry.category))
+        return self._fields_of[model]
 
     def unclassified(self, app_labels: Iterable[str] = OWN_APPS) -> list[str]:
         missing = []

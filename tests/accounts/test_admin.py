@@ -108,3 +108,21 @@ def test_the_customer_list_runs_a_constant_number_of_queries(staff_client, djang
         response = staff_client.get("/admin/accounts/customer/")
 
     assert response.context["cl"].result_count == customers + 1  # and the staff member
+
+
+def test_customers_cannot_be_deleted_in_bulk_from_the_list(staff_client, customer):
+    response = staff_client.post(
+        "/admin/accounts/customer/", {"action": "delete_selected", "_selected_action": [customer.pk], "post": "yes"}
+    )
+
+    assert "delete_selected" not in response.content.decode()
+    assert Customer.objects.filter(pk=customer.pk).exists()
+
+
+def test_the_customer_list_names_each_customers_country(staff_client, customer):
+    customer.country = "FR"
+    customer.save()
+
+    page = staff_client.get("/admin/accounts/customer/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '<td class="field-country_name">France</td>' in page
