@@ -13,6 +13,7 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.apps import apps
@@ -54,6 +55,12 @@ class PersonalField:
     def label(self) -> str:
         return self.field.verbose_name
 
+    @cached_property
+    def labels(self) -> dict:
+        """The field's choices, read once: Django's get_FOO_display builds (and translates)
+        all of them again on every call, which an export does for every row."""
+        return dict(self.field.flatchoices) if self.field.choices else {}
+
     def display_value(self, instance: models.Model) -> str:
         if self.show is not None:
             return self.show(instance)
@@ -61,8 +68,8 @@ class PersonalField:
         # Before the choices: a country field's choices are every country, translated.
         if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
             return str(value.name)
-        if self.field.choices:
-            return getattr(instance, f"get_{self.name}_display")()
+        if self.labels:
+            return str(self.labels.get(value, value))
         if isinstance(value, datetime.datetime):
             return date_format(value, "DATETIME_FORMAT")
         if isinstance(value, datetime.date):
@@ -119,6 +126,9 @@ class PersonalModel:
     match_on: str = "pk"
     # For rows kept after the account is deleted: until when, as a function of the customer.
     kept_until: Callable | None = None
+    # The related objects the rows show (a subscription its list): read with the rows, not
+    # one query per row, in the export and the deletion preview.
+    select_related: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -126,7 +136,8 @@ class PersonalModel:
 
     def rows_for(self, customer) -> models.QuerySet:
         value = customer.customer_number if self.match_on == "customer_number" else customer.pk
-        return self.model._default_manager.filter(**{self.customer_path: value}).order_by("pk")
+        rows = self.model._default_manager.filter(**{self.customer_path: value}).order_by("pk")
+        return rows.select_related(*self.select_related) if self.select_related else rows
 
 
 class Registry:
