@@ -57,7 +57,10 @@ PROFILE_EMAIL = "overview{:03d}@bench.example.net"
 EXPORT_EMAIL = "export@bench.example.net"
 STAFF_EMAIL = "staff@bench.example.net"
 
-SCALE_ONE = {"customers": 1_000_000, "subscriptions": 2_000_000, "registrations": 500_000, "orders": 1_000_000}
+SCALE_ONE = {"customers": 1_000_000, "registrations": 500_000, "orders": 1_000_000}
+# How many customers (in percent) are on 0, 1, 2... lists: two lists each on average, so
+# 2,000,000 subscriptions at scale 1.0.
+LISTS_PER_CUSTOMER = [15, 25, 25, 20, 10, 5]
 DONATIONS_PER_ORDER = 0.1
 PROFILE = {"lists": 10, "registrations": 5, "orders": 20}
 EXPORT = {"lists": 10, "registrations": 100, "orders": 1000}
@@ -291,6 +294,7 @@ RELEASES = {
 }
 EDITIONS = {"Standard": 30, "PowerPack": 60, "ProSuite": 90}
 SERIAL_PATTERN = r"MDK-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}"
+KEY_SPREAD = 0x5DEECE66D
 PROCESSORS = [
     ("i386", "Intel Pentium III", 800),
     ("i386", "AMD Athlon Thunderbird", 1000),
@@ -699,15 +703,13 @@ class BenchData:
         weights = [share for *_rest, share in LISTS]
         rng = self.rng
         total = len(customers.ids)
-        # Per customer, how many lists: 2 on average over everyone.
-        wanted = self.counts["subscriptions"] / self.counts["customers"]
         plan_customer, plan_list, plan_status, plan_day = array("i"), array("b"), array("b"), array("i")
         for index in range(total):
             if index <= PROFILE_COUNT:
                 chosen = set(range(PROFILE["lists"]))
             else:
-                # Distinct lists, the popular ones more often, as many on average as wanted.
-                count = min(len(lists), int(rng.expovariate(1 / wanted) + 0.5))
+                # Distinct lists, the popular ones more often; two on average.
+                count = rng.choices(range(len(LISTS_PER_CUSTOMER)), LISTS_PER_CUSTOMER)[0]
                 chosen = set()
                 while len(chosen) < count:
                     chosen.add(rng.choices(range(len(lists)), weights)[0])
@@ -787,8 +789,10 @@ class BenchData:
         places = ["MandrakeStore", "Fnac", "a bookshop", "a computer shop", ""]
 
         def serial(registration_id: int) -> str:
+            # The id spread over all twelve-character keys (the multiplier has no factor in
+            # common with 36**12, so no two ids share a key), so keys look random.
             code = ""
-            value = registration_id
+            value = registration_id * KEY_SPREAD % 36**12
             for _ in range(12):
                 value, digit = divmod(value, 36)
                 code = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"[digit] + code

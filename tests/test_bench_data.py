@@ -37,6 +37,9 @@ def test_the_data_is_what_the_portal_itself_could_have_written(generated):
     assert len(numbers) == 500 + PROFILE_COUNT + 2
     assert all(customer_numbers.is_valid(number) for number in numbers)
     assert set(IssuedCustomerNumber.objects.values_list("number", flat=True)) == set(numbers)
+    # Keys look like the products' keys.
+    registrations = Registration.objects.select_related("product")
+    assert all(registration.product.serial_matches(registration.serial) for registration in registrations)
     # Orders add up.
     sums = OrderLine.objects.values("order").annotate(net=Sum("net_amount"), gross=Sum("gross_amount"))
     totals = {order.pk: (order.total_net, order.total_gross) for order in Order.objects.all()}

@@ -192,3 +192,7 @@ def test_each_registration_search_goes_through_indexes(admin_client_, two_regist
 
     assert_no_full_scan(queryset, "registrations_registration")
     assert_no_full_scan(queryset, "accounts_customer")
+
+
+def test_a_few_characters_of_a_key_are_not_searched_among_every_key(admin_client_, two_registrations):
+    assert listed_serials(admin_client_, q="MDK") == set()
