@@ -5,11 +5,12 @@ connections) on 127.0.0.1, over a database of generated customers
 (manage.py generate_bench_data), logs benchmark customers in, and loads each page with wrk
 for a bounded time. For every page it prints requests per second, median and 99th
 percentile latency, the SQL queries one request makes (counted in this process, through
-Django's test client, against the same database) and the peak memory of a gunicorn worker,
-with PASS or FAIL against the targets of the issue. The same run measures /healthz (one
-trivial query through the same stack): on a machine shared with other work, figures are
-read as ratios to it. Each run's raw figures go to benchmarks/runs/<time>/ (git-ignored);
---record writes the table to benchmarks/RESULTS.md.
+Django's test client, against the same database), the CPU time gunicorn and PostgreSQL spent
+per request, and the peak memory of a gunicorn worker, with PASS or FAIL against the targets
+of the issue. The same run measures /healthz (one trivial query through the same stack): on
+a machine shared with other work, requests per second are read as ratios to it, and the CPU
+per request, which that other work barely moves. Each run's raw figures go to
+benchmarks/runs/<time>/ (git-ignored); --record writes the table to benchmarks/RESULTS.md.
 """
 
 import argparse
@@ -740,6 +741,8 @@ def table(results: list[Result], reference: Result, findings: list[Finding]) -> 
         )
         failures = result.failures()
         outcome = "reference" if result is reference else ("PASS" if not failures else "FAIL: " + "; ".join(failures))
+        if result.notes:
+            outcome += f" ({'; '.join(result.notes)})"
         ratio = result.requests_per_second / reference.requests_per_second if reference.requests_per_second else 0
         lines.append(
             f"| {result.page} | {result.requests_per_second:,.0f} | {ratio:.2f} | {result.p50_ms:.1f} | "
