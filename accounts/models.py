@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from accounts import customer_numbers, user_agents
+from mandrakeonline.admin_lists import case_insensitive_search
 from mandrakeonline.card_numbers import reject_card_numbers
 
 
@@ -120,6 +121,14 @@ class Customer(AbstractBaseUser, PermissionsMixin):
         permissions = [
             ("export_customer_data", _("Can export a customer's data for a request by letter or phone")),
             ("delete_customer_account", _("Can delete a customer's account for a request by letter or phone")),
+        ]
+        indexes = [
+            # The admin's list starts with the newest customers (ordered by date_joined, id).
+            models.Index(fields=["date_joined", "id"], name="customer_joined"),
+            # Case-insensitive lookups: the forms' email__iexact, the admin's prefix search.
+            models.Index(case_insensitive_search("email"), name="customer_email_search"),
+            models.Index(case_insensitive_search("last_name"), name="customer_last_name_search"),
+            models.Index(case_insensitive_search("first_name"), name="customer_first_name_search"),
         ]
         constraints = [
             models.UniqueConstraint(Lower("email"), name="customer_email_unique_ignoring_case"),

@@ -20,6 +20,7 @@ from django_countries.fields import CountryField
 
 from accounts.customer_numbers import format_number
 from billing.money import RATE_DECIMALS, RATE_DIGITS, Currency, amount_field, sum_lines
+from mandrakeonline.admin_lists import case_insensitive_search
 from mandrakeonline.card_numbers import reject_card_numbers
 
 guard = [reject_card_numbers]
@@ -101,6 +102,11 @@ class StoreEvent(models.Model):
         verbose_name = _("store event")
         verbose_name_plural = _("store events")
         ordering = ["-processed_at"]
+        indexes = [
+            # The admin's list starts with the latest events; staff search them by id, ignoring case.
+            models.Index(fields=["processed_at"], name="store_event_processed"),
+            models.Index(case_insensitive_search("event_id"), name="store_event_id_search"),
+        ]
 
     def __str__(self):
         return self.event_id
@@ -174,6 +180,10 @@ class Order(models.Model):
         indexes = [
             models.Index(fields=["customer", "-placed_at"], name="order_customer_history"),
             models.Index(fields=["status", "-placed_at"], name="order_status_date"),
+            # The admin's list starts with the latest orders (ordered by placed_at, id); staff
+            # search orders by number ignoring case.
+            models.Index(fields=["placed_at", "id"], name="order_placed"),
+            models.Index(case_insensitive_search("number"), name="order_number_search"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -316,6 +326,8 @@ class Payment(ProviderReference):
         verbose_name = _("payment")
         verbose_name_plural = _("payments")
         ordering = ["paid_at", "id"]
+        # Staff search by the payment provider's reference, ignoring case.
+        indexes = [models.Index(case_insensitive_search("reference"), name="payment_reference_search")]
         constraints = [
             models.UniqueConstraint(fields=["provider", "reference"], name="payment_reference_unique"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
@@ -390,6 +402,13 @@ class Invoice(models.Model):
         verbose_name = _("invoice")
         verbose_name_plural = _("invoices")
         ordering = ["-issued_at", "-id"]
+        indexes = [
+            # The admin's list starts with the latest documents; staff search them by number
+            # and by the start of the buyer's name, ignoring case.
+            models.Index(fields=["issued_at", "id"], name="invoice_issued"),
+            models.Index(case_insensitive_search("number"), name="invoice_number_search"),
+            models.Index(case_insensitive_search("buyer_name"), name="invoice_buyer_search"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["series", "sequence"], name="invoice_number_unique_in_series"),
             models.CheckConstraint(
@@ -464,6 +483,8 @@ class Refund(ProviderReference):
         verbose_name = _("refund")
         verbose_name_plural = _("refunds")
         ordering = ["refunded_at", "id"]
+        # Staff search by the payment provider's reference, ignoring case.
+        indexes = [models.Index(case_insensitive_search("reference"), name="refund_reference_search")]
         constraints = [
             models.UniqueConstraint(fields=["provider", "reference"], name="refund_reference_unique"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="refund_amount_positive"),
@@ -500,7 +521,14 @@ class Donation(ProviderReference):
         verbose_name = _("donation")
         verbose_name_plural = _("donations")
         ordering = ["-received_at", "-id"]
-        indexes = [models.Index(fields=["customer", "-received_at"], name="donation_customer_history")]
+        indexes = [
+            models.Index(fields=["customer", "-received_at"], name="donation_customer_history"),
+            # The admin's list starts with the latest donations (ordered by received_at, id).
+            models.Index(fields=["received_at", "id"], name="donation_received"),
+            # What staff search by, ignoring case (the admin's "=receipt_number", "=reference").
+            models.Index(case_insensitive_search("receipt_number"), name="donation_receipt_search"),
+            models.Index(case_insensitive_search("reference"), name="donation_reference_search"),
+        ]
         constraints = [
             models.UniqueConstraint(fields=["provider", "reference"], name="donation_reference_unique"),
             models.CheckConstraint(condition=Q(amount__gt=0), name="donation_amount_positive"),

@@ -1,5 +1,4 @@
-"""The billing section of the account overview (/account/): the latest orders and
-donations, in two queries whatever the customer holds."""
+"""The billing section of the account overview (/account/): the latest orders and donations."""
 
 from accounts.overview import register_section
 from billing.models import Donation, Order
@@ -9,9 +8,9 @@ RECENT = 3
 
 def _billing(customer) -> dict:
     return {
-        "orders": list(Order.objects.for_customer(customer)[:RECENT]),
-        "donations": list(Donation.objects.for_customer(customer)[:RECENT]),
+        "orders": Order.objects.for_customer(customer)[:RECENT],
+        "donations": Donation.objects.for_customer(customer)[:RECENT],
     }
 
 
-register_section("billing/overview_section.html", order=60, context=_billing)
+register_section("billing/overview_section.html", order=60, queries=_billing)

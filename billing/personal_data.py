@@ -73,6 +73,7 @@ registry.personal_model(
     since="placed_at",
     manage_url="billing:overview",
     kept_until=lambda customer: _kept_until(Order.objects.for_customer(customer), "status_changed_at"),
+    select_related=("customer",),
 )
 for model, title in (
     (OrderLine, _("Products of your orders")),
@@ -109,6 +110,7 @@ registry.personal_model(
     since="received_at",
     manage_url="billing:overview",
     kept_until=lambda customer: _kept_until(Donation.objects.for_customer(customer), "received_at"),
+    select_related=("customer",),
 )
 
 

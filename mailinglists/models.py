@@ -172,7 +172,11 @@ class Subscription(models.Model):
                 condition=Q(status__in=["active", "unsubscribed", "suspended"]), name="subscription_status_is_known"
             ),
         ]
-        indexes = [models.Index(fields=["mailing_list", "status"], name="subscription_list_status")]
+        indexes = [
+            models.Index(fields=["mailing_list", "status"], name="subscription_list_status"),
+            # The admin's list starts with the latest changes (ordered by status_changed_at, id).
+            models.Index(fields=["status_changed_at", "id"], name="subscription_status_changed"),
+        ]
 
     def __str__(self):
         return f"{self.customer} - {self.mailing_list}"

@@ -1,4 +1,4 @@
-"""The "Mailing lists" section of the account overview: one query, whatever the customer holds."""
+"""The "Mailing lists" section of the account overview: the lists the customer receives."""
 
 from accounts.overview import register_section
 from mailinglists.models import Subscription
@@ -11,7 +11,7 @@ def _mailing_lists(customer) -> dict:
         .select_related("mailing_list")
         .order_by("mailing_list__position", "mailing_list__slug")
     )
-    return {"subscriptions": list(subscriptions)}
+    return {"subscriptions": subscriptions}
 
 
-register_section("mailinglists/overview_section.html", order=20, context=_mailing_lists)
+register_section("mailinglists/overview_section.html", order=20, queries=_mailing_lists)

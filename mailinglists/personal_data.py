@@ -21,6 +21,7 @@ registry.personal_model(
     title=_("Mailing-list subscriptions"),
     since="created_at",
     manage_url="mailinglists:my_lists",
+    select_related=("mailing_list",),
 )
 registry.personal_model(
     SubscriptionEvent,
@@ -28,6 +29,7 @@ registry.personal_model(
     title=_("History of your mailing-list subscriptions"),
     since="created_at",
     manage_url="mailinglists:my_lists",
+    select_related=("subscription__mailing_list",),
 )
 registry.personal_model(
     Delivery,

@@ -13,6 +13,7 @@ import enum
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
 from django.apps import apps
@@ -57,18 +58,25 @@ class PersonalField:
     def label(self) -> str:
         return self.field.verbose_name
 
+    @cached_property
+    def labels(self) -> dict:
+        """The field's choices, read once: Django's get_FOO_display builds (and translates)
+        all of them again on every call, which an export does for every row."""
+        return dict(self.field.flatchoices) if self.field.choices else {}
+
     def display_value(self, instance: models.Model) -> str:
         if self.show is not None:
             return self.show(instance)
-        if self.field.choices:
-            return getattr(instance, f"get_{self.name}_display")()
         value = getattr(instance, self.name)
+        # Before the choices: a country field's choices are every country, translated.
+        if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
+            return str(value.name)
+        if self.labels:
+            return str(self.labels.get(value, value))
         if isinstance(value, datetime.datetime):
             return date_format(value, "DATETIME_FORMAT")
         if isinstance(value, datetime.date):
             return date_format(value, "DATE_FORMAT")
-        if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
-            return str(value.name)
         return "" if value is None else str(value)
 
     def export_value(self, instance: models.Model) -> Any:
@@ -121,6 +129,9 @@ class PersonalModel:
     match_on: str = "pk"
     # For rows kept after the account is deleted: until when, as a function of the customer.
     kept_until: Callable | None = None
+    # The related objects the rows show (a subscription its list): read with the rows, not
+    # one query per row, in the export and the deletion preview.
+    select_related: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -128,7 +139,8 @@ class PersonalModel:
 
     def rows_for(self, customer) -> models.QuerySet:
         value = customer.customer_number if self.match_on == "customer_number" else customer.pk
-        return self.model._default_manager.filter(**{self.customer_path: value}).order_by("pk")
+        rows = self.model._default_manager.filter(**{self.customer_path: value}).order_by("pk")
+        return rows.select_related(*self.select_related) if self.select_related else rows
 
 
 class Registry:
@@ -137,6 +149,7 @@ class Registry:
         self._not_personal: dict[tuple[type[models.Model], str], str] = {}
         self._models: dict[type[models.Model], PersonalModel] = {}
         self._attachment_providers: list[Callable] = []
+        self._fields_of: dict[type[models.Model], list[PersonalField]] = {}
 
     def personal_model(self, model: type[models.Model], *, customer_path: str, title, **options) -> None:
         if options.get("since"):
@@ -198,6 +211,7 @@ class Registry:
             raise ValueError(f"{model.__name__}.{name}: KEEP needs a retention reason")
         model._meta.get_field(name)  # fails early on a typo
         self._personal[(model, name)] = PersonalField(model=model, name=name, **options)
+        self._fields_of.pop(model, None)
 
     def not_personal(self, model: type[models.Model], *names: str, reason: str) -> None:
         for name in names:
@@ -206,12 +220,16 @@ class Registry:
 
     def fields_of(self, model: type[models.Model]) -> list[PersonalField]:
         """The personal fields of a model, by category (in CATEGORY_ORDER), then field order."""
-        entries = [
-            self._personal[(model, field.name)]
-            for field in model._meta.get_fields()
-            if (model, field.name) in self._personal
-        ]
-        return sorted(entries, key=lambda entry: _category_rank(entry.category))
+        # Asked on every account page: sorted once (ranking compares translatable
+        # categories, which translates them), until a field is registered again.
+        if model not in self._fields_of:
+            entries = [
+                self._personal[(model, field.name)]
+                for field in model._meta.get_fields()
+                if (model, field.name) in self._personal
+            ]
+            self._fields_of[model] = sorted(entries, key=lambda entry: _category_rank(entry.category))
+        return self._fields_of[model]
 
     def unclassified(self, app_labels: Iterable[str] = CLASSIFIED_APPS) -> list[str]:
         missing = []

@@ -2,9 +2,11 @@
 email links, unsubscribe, webhooks).
 
 Counters live in PostgreSQL (mandrakeonline.RateLimitCounter), so every web process shares
-them; one upsert per limited request. A limit is a number of requests per fixed window
-for one key (the client's address, an email address, a customer). Past it, the visitor gets
-a translated 429 page with Retry-After, and nothing else happens; the window's end lifts it.
+them: one upsert per limited request, and nothing more (the nightly retention run,
+accounts/retention.py, deletes the counters of past windows). A limit is a number of requests
+per fixed window for one key (the client's address, an email address, a customer). Past it,
+the visitor gets a translated 429 page with Retry-After, and nothing else happens; the
+window's end lifts it.
 Logins are limited by django-axes instead.
 """
 
@@ -19,7 +21,6 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from mandrakeonline.client_ip import client_ip
-from mandrakeonline.models import RateLimitCounter
 
 _UPSERT = """
     INSERT INTO mandrakeonline_ratelimitcounter (scope, key_digest, window_start, hits)
@@ -45,11 +46,7 @@ def count_hit(scope: str, key: str, *, window_seconds: int) -> int:
     window_start = _window_start(_now(), window_seconds)
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT, [scope, digest, window_start])
-        hits = cursor.fetchone()[0]
-    if hits == 1:
-        # First request of a new window: a good moment to forget windows long gone.
-        RateLimitCounter.objects.filter(window_start__lt=timezone.now() - datetime.timedelta(days=1)).delete()
-    return hits
+        return cursor.fetchone()[0]
 
 
 def by_ip(request) -> str:

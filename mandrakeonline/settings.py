@@ -74,6 +74,8 @@ INSTALLED_APPS = [
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
+    # PostgreSQL's operator classes in index expressions (the customer search indexes).
+    "django.contrib.postgres",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "bootstrap",
@@ -140,7 +142,15 @@ if not DATABASE_URL:
     from mandrakeonline.embedded_db import embedded_database_url
 
     DATABASE_URL = embedded_database_url()
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+# Persistent connections in production: opening a PostgreSQL connection costs more than a
+# whole page's queries. The health check (one ping when a request reuses a connection) drops
+# one the server closed, instead of failing that request. Not in development, where
+# runserver's thread per request would leave a connection behind each time.
+DATABASES = {
+    "default": dj_database_url.parse(
+        DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0 if DEBUG else 600), conn_health_checks=True
+    )
+}
 # The database the test runner creates (default: test_<name>); set it to run two test
 # sessions side by side on one server.
 if env_str("TEST_DATABASE_NAME"):
@@ -156,7 +166,8 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 PASSWORD_HASHERS = [
-    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    # Argon2id at OWASP's minimum cost (mandrakeonline/hashers.py).
+    "mandrakeonline.hashers.Argon2idPasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [

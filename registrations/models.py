@@ -3,10 +3,12 @@ import re
 
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.contrib.postgres.indexes import OpClass
 from django.core.exceptions import FieldDoesNotExist, ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
-from django.db.models.functions import Upper
+from django.db.models import Func, Value
+from django.db.models.functions import Reverse, Upper
 from django.utils import timezone
 from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext_lazy as _
@@ -21,6 +23,19 @@ MAX_SERIAL_LENGTH = 64
 def normalize_serial(value: str) -> str:
     """A key as we store and compare it: capitals, no spaces, whatever the customer typed."""
     return "".join((value or "").split()).upper()
+
+
+def serial_letters_and_digits() -> Func:
+    """A key without its separators ("MDK-AB12-CD34" -> "MDKAB12CD34"), computed by the
+    database (and indexed), so that staff find a key however they type it."""
+    return Func(
+        models.F("serial"),
+        Value("[^A-Z0-9]+"),
+        Value(""),
+        Value("g"),
+        function="REGEXP_REPLACE",
+        output_field=models.TextField(),
+    )
 
 
 def validate_serial_pattern(value: str) -> None:
@@ -199,7 +214,20 @@ class Registration(models.Model):
                 name="registration_serial_normalised",
             ),
         ]
-        indexes = [models.Index(fields=["customer", "-purchase_date"], name="registration_by_customer")]
+        indexes = [
+            models.Index(fields=["customer", "-purchase_date"], name="registration_by_customer"),
+            # The admin's list starts with the latest purchases (ordered by purchase_date, id).
+            models.Index(fields=["purchase_date", "id"], name="registration_purchase_date"),
+            # Staff find a key by its letters and digits, whatever separators they type, from
+            # its first characters or its last ones (the key read backwards).
+            models.Index(
+                OpClass(serial_letters_and_digits(), name="text_pattern_ops"), name="registration_serial_search"
+            ),
+            models.Index(
+                OpClass(Reverse(serial_letters_and_digits()), name="text_pattern_ops"),
+                name="registration_serial_end_search",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.product} · {self.serial}"

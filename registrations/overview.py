@@ -1,4 +1,4 @@
-"""The registrations section of the account overview: two queries, whatever the customer holds."""
+"""The registrations section of the account overview: registrations and disclosures to partners."""
 
 from accounts.overview import register_section
 from registrations.models import Disclosure, Registration
@@ -6,9 +6,9 @@ from registrations.models import Disclosure, Registration
 
 def _registrations(customer) -> dict:
     return {
-        "registrations": list(Registration.objects.for_customer(customer).select_related("product")),
-        "disclosures": list(Disclosure.objects.for_customer(customer).select_related("partner", "product")),
+        "registrations": Registration.objects.for_customer(customer).select_related("product"),
+        "disclosures": Disclosure.objects.for_customer(customer).select_related("partner", "product"),
     }
 
 
-register_section("registrations/overview_section.html", order=40, context=_registrations)
+register_section("registrations/overview_section.html", order=40, queries=_registrations)

@@ -29,6 +29,7 @@ registry.personal_model(
     title=CATEGORY_REGISTRATIONS,
     since="registered_at",
     manage_url="registrations:list",
+    select_related=("product",),
 )
 registry.personal_model(
     Configuration,
@@ -43,6 +44,7 @@ registry.personal_model(
     title=CATEGORY_DISCLOSURES,
     since="disclosed_at",
     manage_url="accounts:overview",
+    select_related=("partner", "product", "customer", "registration__product"),
 )
 registry.personal_model(
     RegistrationEvent,
@@ -50,6 +52,7 @@ registry.personal_model(
     title=_("History of changes to your registrations"),
     since="created_at",
     manage_url="registrations:list",
+    select_related=("product",),
 )
 
 registry.personal(

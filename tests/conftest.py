@@ -1,7 +1,10 @@
 import re
+import threading
+from collections.abc import Callable
 
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.test import Client, TestCase
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -91,3 +94,25 @@ def forget_when_password_was_typed(client: Client) -> None:
     session = client.session
     session.pop(PASSWORD_TYPED_AT, None)
     session.save()
+
+
+def run_together(jobs: list[Callable[[], object]]) -> list[object]:
+    """Run the jobs in threads released at the same instant; return each result or error."""
+    barrier = threading.Barrier(len(jobs))
+    results: list[object] = [None] * len(jobs)
+
+    def work(index: int, job: Callable[[], object]) -> None:
+        try:
+            barrier.wait()
+            results[index] = job()
+        except Exception as error:  # noqa: BLE001 (handed back to the test to assert on)
+            results[index] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work, args=(index, job)) for index, job in enumerate(jobs)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return results

@@ -8,8 +8,10 @@ import zipfile
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
-from accounts.models import AccountEvent, Customer, MarketingProfile
+from accounts import export
+from accounts.models import AccountEvent, Customer, DataExport, MarketingProfile
 from billing.models import Invoice, Order
 from mandrakeonline.personal_data import registry
 from registrations.models import Configuration, Disclosure, Partner
@@ -155,3 +157,47 @@ def test_deletion_leaves_nothing_that_identifies_the_person_outside_the_invoices
     assert columns_containing(bob.email)
     assert columns_containing("MDK-ZZZZ-YYYY-XXXX")
     assert columns_containing("7B98765432101")
+
+
+@pytest.mark.parametrize("scale", [1, 5])
+def test_the_overview_costs_three_queries_however_much_the_customer_holds(
+    customer_client, customer, staff, django_assert_num_queries, scale
+):
+    # At scale 5, the benchmark's customer: 10 lists, 5 registrations, 20 orders.
+    product = make_product()
+    partner = Partner.objects.create(name="Pingouin Services", country="FR", purpose="Repairs")
+    for index in range(2 * scale):
+        subscribe(customer, make_list(f"list-{index}"))
+    for index in range(scale):
+        make_disclosure(make_registration(customer, product, serial=f"MDK-AAAA-BBBB-{index:04d}"), partner, staff)
+    for index in range(4 * scale):
+        apply(placed(customer, number=f"WEB-{index}"), paid(number=f"WEB-{index}"), donation(customer))
+
+    # Session, customer, and the rows of every section in one query.
+    with django_assert_num_queries(3):
+        page = customer_client.get("/account/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert page.count("MDK-AAAA-BBBB-") == scale
+    assert page.count("/account/billing/orders/WEB-") == min(4 * scale, 3)
+
+
+@pytest.mark.parametrize("scale", [1, 4])
+def test_the_export_reads_each_kind_of_record_in_the_same_queries_whatever_the_volume(
+    customer, staff, settings, tmp_path, scale
+):
+    settings.EXPORT_ROOT = tmp_path
+    product = make_product()
+    partner = Partner.objects.create(name="Pingouin Services", country="FR", purpose="Repairs")
+    for index in range(scale):
+        subscribe(customer, make_list(f"list-{index}"))
+        make_disclosure(make_registration(customer, product, serial=f"MDK-AAAA-BBBB-{index:04d}"), partner, staff)
+        apply(placed(customer, number=f"WEB-{index}"), paid(number=f"WEB-{index}"), donation(customer))
+    data_export = DataExport.objects.create(customer=customer)
+
+    with CaptureQueriesContext(connection) as queries:
+        export._write_json(zipfile.ZipFile(io.BytesIO(), "w"), data_export, export._Progress(data_export))
+        export._write_html(zipfile.ZipFile(io.BytesIO(), "w"), data_export)
+
+    # One query per kind of record and per file, whatever the number of rows (related
+    # objects such as a subscription's list or an order's customer come with the rows).
+    assert len(queries) == 2 * len(registry.personal_models())

@@ -1,3 +1,4 @@
+import json
 import os
 import secrets
 import subprocess
@@ -104,11 +105,47 @@ def test_production_settings_pass_the_deployment_checks_without_a_warning():
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_passwords_are_hashed_with_argon2_first():
+def test_passwords_are_hashed_with_argon2id_first():
     # The test suite swaps in a fast hasher per test; the settings module itself must not.
     from mandrakeonline import settings as project_settings
 
-    assert project_settings.PASSWORD_HASHERS[0] == "django.contrib.auth.hashers.Argon2PasswordHasher"
+    assert project_settings.PASSWORD_HASHERS[0] == "mandrakeonline.hashers.Argon2idPasswordHasher"
+
+
+def production_shell(script: str) -> str:
+    """What a line of Python prints under the production settings."""
+    result = manage(
+        "shell",
+        "-c",
+        script,
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="portal.example.com",
+        STORE_WEBHOOK_SECRET=secrets.token_urlsafe(32),
+    )
+    assert result.returncode == 0, result.stderr
+    # The shell may first say what it imported; the script's output is the last line.
+    return result.stdout.strip().splitlines()[-1]
+
+
+def test_production_keeps_database_connections_and_checks_them_before_reuse():
+    database = json.loads(
+        production_shell(
+            "import json; from django.conf import settings; "
+            "print(json.dumps(settings.DATABASES['default'], default=str))"
+        )
+    )
+
+    assert database["CONN_MAX_AGE"] == 600
+    assert database["CONN_HEALTH_CHECKS"] is True
+
+
+def test_production_compiles_each_template_once_per_process():
+    loader = production_shell(
+        "from django.template import engines; print(type(engines['django'].engine.template_loaders[0]).__module__)"
+    )
+
+    assert loader == "django.template.loaders.cached"
 
 
 @pytest.mark.django_db

@@ -1,7 +1,8 @@
 import pytest
 
 from accounts.models import Customer
-from tests.conftest import PASSWORD, log_in_staff
+from tests.conftest import PASSWORD, log_in_staff, make_customer
+from tests.test_admin_lists import assert_no_full_scan
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +61,62 @@ def test_customers_cannot_open_the_admin(customer_client):
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
     assert customer_client.get(response["Location"]).status_code == 403
+
+
+@pytest.mark.parametrize("typed", ["4821", "4821 09", "4821-0937-5", "482109375"])
+def test_staff_find_a_customer_by_the_first_digits_of_the_number(staff_client, typed):
+    wanted = make_customer("zoe@example.net", customer_number="482109375")
+    make_customer("yann@example.net", customer_number="482200007")
+
+    response = staff_client.get("/admin/accounts/customer/", {"q": typed})
+
+    assert list(response.context["cl"].result_list) == [wanted]
+
+
+def test_staff_find_a_customer_by_first_and_last_name_together(staff_client, customer, other_customer):
+    response = staff_client.get("/admin/accounts/customer/", {"q": "ali dur"})
+
+    assert list(response.context["cl"].result_list) == [customer]
+
+
+@pytest.mark.parametrize("typed", ["482109375", "4821 0937 5", "alice@exa", "Durand"])
+def test_each_customer_search_goes_through_an_index(staff_client, customer, typed):
+    queryset = staff_client.get("/admin/accounts/customer/", {"q": typed}).context["cl"].queryset
+
+    assert_no_full_scan(queryset, "accounts_customer")
+
+
+def test_the_first_page_of_customers_is_read_through_an_index(staff_client, customer):
+    queryset = staff_client.get("/admin/accounts/customer/").context["cl"].queryset[:100]
+
+    assert_no_full_scan(queryset, "accounts_customer")
+
+
+@pytest.mark.parametrize("customers", [1, 30])
+def test_the_customer_list_runs_a_constant_number_of_queries(staff_client, django_assert_num_queries, customers):
+    for number in range(customers):
+        make_customer(f"customer{number}@example.net")
+
+    # Session, staff member, the count (estimated on a big table), the page.
+    with django_assert_num_queries(4):
+        response = staff_client.get("/admin/accounts/customer/")
+
+    assert response.context["cl"].result_count == customers + 1  # and the staff member
+
+
+def test_customers_cannot_be_deleted_in_bulk_from_the_list(staff_client, customer):
+    response = staff_client.post(
+        "/admin/accounts/customer/", {"action": "delete_selected", "_selected_action": [customer.pk], "post": "yes"}
+    )
+
+    assert "delete_selected" not in response.content.decode()
+    assert Customer.objects.filter(pk=customer.pk).exists()
+
+
+def test_the_customer_list_names_each_customers_country(staff_client, customer):
+    customer.country = "FR"
+    customer.save()
+
+    page = staff_client.get("/admin/accounts/customer/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+
+    assert '<td class="field-country_name">France</td>' in page

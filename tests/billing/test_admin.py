@@ -8,6 +8,7 @@ from django.test import Client
 from billing.models import Invoice, Order
 from tests.billing.conftest import apply, paid, placed
 from tests.conftest import log_in_staff, make_customer
+from tests.test_admin_lists import assert_no_full_scan
 
 pytestmark = pytest.mark.django_db
 
@@ -169,3 +170,24 @@ def test_customers_cannot_open_the_billing_admin(customer_client):
 
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")
+
+
+@pytest.mark.parametrize(
+    ("url", "typed"),
+    [
+        ("/admin/billing/order/", "web-1001"),
+        ("/admin/billing/order/", "alice@example"),
+        ("/admin/billing/order/", "grouped number"),
+        ("/admin/billing/invoice/", "WEB-1001"),
+        ("/admin/billing/invoice/", "Alice"),
+        ("/admin/billing/payment/", "pi_WEB-1001"),
+        ("/admin/billing/donation/", "alice@example"),
+    ],
+)
+def test_each_billing_search_goes_through_indexes(staff_client, two_orders, customer, url, typed):
+    typed = customer.formatted_number if typed == "grouped number" else typed
+
+    queryset = staff_client.get(url, {"q": typed}).context["cl"].queryset
+
+    for table in ("billing_order", "billing_invoice", "billing_payment", "billing_donation", "accounts_customer"):
+        assert_no_full_scan(queryset, table)

@@ -1,44 +1,18 @@
 """Invoice numbers under concurrent payments, on the real PostgreSQL: consecutive, no gap,
 no duplicate. Each thread has its own database connection and transaction."""
 
-import threading
-from collections.abc import Callable
-
 import pytest
-from django.db import connection
 
 from billing import intake
 from billing.models import DocumentCounter, Invoice, Payment
 from tests.billing.conftest import apply, paid, placed, refund
-from tests.conftest import make_customer
+from tests.conftest import make_customer, run_together
 
 # Real commits from several connections; serialized_rollback restores the data the
 # migrations made (the Billing group) once the test has emptied the tables.
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 THREADS = 8
-
-
-def run_together(jobs: list[Callable[[], object]]) -> list[object]:
-    """Run the jobs in threads released at the same instant; return each result or error."""
-    barrier = threading.Barrier(len(jobs))
-    results: list[object] = [None] * len(jobs)
-
-    def work(index: int, job: Callable[[], object]) -> None:
-        try:
-            barrier.wait()
-            results[index] = job()
-        except Exception as error:  # noqa: BLE001 (handed back to the test to assert on)
-            results[index] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=work, args=(index, job)) for index, job in enumerate(jobs)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return results
 
 
 def test_concurrent_payments_get_consecutive_invoice_numbers():

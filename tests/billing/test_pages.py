@@ -8,6 +8,7 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
+from accounts.overview import sections_for
 from billing import overview
 from billing.models import Donation, Invoice
 from tests.billing.conftest import apply, delivered, donation, paid, placed, refund, shipped
@@ -246,12 +247,13 @@ def test_the_invoice_page_runs_a_constant_number_of_queries(
 
 
 @pytest.mark.parametrize("orders", [0, 5])
-def test_the_account_overview_section_runs_two_queries(customer, django_assert_num_queries, orders):
+def test_the_account_overview_section_is_read_in_the_overviews_one_query(customer, django_assert_num_queries, orders):
     for index in range(orders):
         apply(placed(customer, number=f"WEB-{index}"), donation(customer))
 
-    with django_assert_num_queries(2):
-        context = overview._billing(customer)
+    # The latest orders and donations, in the one query of every section of the overview.
+    with django_assert_num_queries(1):
+        context = dict(sections_for(customer))["billing/overview_section.html"]
 
     assert len(context["orders"]) == min(orders, overview.RECENT)
 

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group, Permission
 from mailinglists.models import MailingList, SubscriberExport, Subscription, SubscriptionEvent
 from tests.conftest import log_in_staff, make_customer
 from tests.mailinglists.conftest import make_list, subscribe
+from tests.test_admin_lists import assert_no_full_scan
 
 pytestmark = pytest.mark.django_db
 
@@ -234,3 +235,13 @@ def test_the_slug_cannot_change_once_the_list_exists(staff_client, cooker):
     page = staff_client.get(f"{LISTS_URL}{cooker.pk}/change/").content.decode()
 
     assert 'name="slug"' not in page
+
+
+@pytest.mark.parametrize("typed", ["bob@example", "4821 0937 5"])
+def test_each_subscription_search_goes_through_indexes(staff_client, customer, other_customer, cooker, typed):
+    subscribe(other_customer, cooker)
+
+    queryset = staff_client.get(SUBSCRIPTIONS_URL, {"q": typed}).context["cl"].queryset
+
+    assert_no_full_scan(queryset, "mailinglists_subscription")
+    assert_no_full_scan(queryset, "accounts_customer")

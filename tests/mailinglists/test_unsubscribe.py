@@ -4,7 +4,7 @@ from django.test import Client
 from mailinglists.models import Subscription, SubscriptionEvent
 from mailinglists.tokens import TOKEN_LENGTH, make_token
 from mailinglists.views import masked_email
-from tests.mailinglists.conftest import subscribe, unsubscribe_path
+from tests.mailinglists.conftest import make_list, subscribe, unsubscribe_path
 
 pytestmark = pytest.mark.django_db
 
@@ -265,3 +265,28 @@ def test_other_methods_are_refused(client, subscription):
 )
 def test_addresses_are_masked(email, masked):
     assert masked_email(email) == masked
+
+
+@pytest.mark.parametrize("other_lists", [0, 3])
+def test_the_page_runs_two_queries(client, customer, subscription, django_assert_num_queries, other_lists):
+    for number in range(other_lists):
+        subscribe(customer, make_list(f"list-{number}"))
+
+    # The subscription with its list and customer; whether other lists remain.
+    with django_assert_num_queries(2):
+        response = client.get(unsubscribe_path(subscription))
+
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize("times", [1, 2])
+def test_the_one_click_post_runs_three_queries(client, subscription, django_assert_num_queries, times):
+    for _ in range(times - 1):
+        client.post(unsubscribe_path(subscription), ONE_CLICK)
+
+    # The abuse counter; the subscription; its change of status with its event, in one statement.
+    with django_assert_num_queries(3):
+        response = client.post(unsubscribe_path(subscription), ONE_CLICK)
+
+    assert response.status_code == 200
+    assert events(subscription) == [(Kind.SUBSCRIBED, Source.ACCOUNT), (Kind.UNSUBSCRIBED, Source.ONE_CLICK)]

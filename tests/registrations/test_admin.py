@@ -3,6 +3,7 @@ import pytest
 from registrations.models import Configuration, Product, RegistrationEvent
 from tests.conftest import CommittingClient, log_in_staff
 from tests.registrations.conftest import days_ago, make_product, make_registration, page_text
+from tests.test_admin_lists import assert_no_full_scan
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +184,15 @@ def test_a_format_that_is_not_a_regular_expression_is_refused(admin_client_):
 
     assert "This is not a valid regular expression" in response.content.decode()
     assert not Product.objects.exists()
+
+
+@pytest.mark.parametrize("term", ["mdk aaaa", "bbbb-cccc", "alice@example.com", "4821 0937 5", "PowerPack"])
+def test_each_registration_search_goes_through_indexes(admin_client_, two_registrations, term):
+    queryset = admin_client_.get(LIST_URL, {"q": term}).context["cl"].queryset
+
+    assert_no_full_scan(queryset, "registrations_registration")
+    assert_no_full_scan(queryset, "accounts_customer")
+
+
+def test_a_few_characters_of_a_key_are_not_searched_among_every_key(admin_client_, two_registrations):
+    assert listed_serials(admin_client_, q="MDK") == set()

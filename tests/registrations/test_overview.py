@@ -2,7 +2,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from registrations.overview import _registrations
+from accounts.overview import sections_for
 from tests.registrations.conftest import days_ago, make_disclosure, make_product, make_registration, page_text
 
 pytestmark = pytest.mark.django_db
@@ -33,16 +33,17 @@ def test_other_customers_registrations_are_not_shown(customer_client, other_regi
 
 
 @pytest.mark.parametrize("rows", [0, 1, 5])
-def test_the_section_runs_two_queries_whatever_the_customer_holds(
+def test_the_section_is_read_in_the_overviews_one_query_whatever_the_customer_holds(
     customer, product, partner, staff, django_assert_num_queries, rows
 ):
     for number in range(rows):
         registration = make_registration(customer, product, serial=f"MDK-AAAA-0000-{number:04d}")
         make_disclosure(registration, partner, staff)
 
-    # Registrations with their products; disclosures with their partners and products.
-    with django_assert_num_queries(2):
-        section = _registrations(customer)
+    # Registrations with their products and disclosures with their partners and products,
+    # read in the one query of every section of the overview.
+    with django_assert_num_queries(1):
+        section = dict(sections_for(customer))["registrations/overview_section.html"]
 
     assert len(section["registrations"]) == rows
     assert len(section["disclosures"]) == rows
