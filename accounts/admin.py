@@ -15,14 +15,13 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts import customer_numbers, deletion, export, services
-from accounts.forms import CustomerNumberField, PasswordFieldsMixin, email_taken_message, password_fields
+from accounts.forms import NumberLoginMixin, PasswordFieldsMixin, email_taken_message, password_fields
 from accounts.models import Customer, DataExport, IssuedCustomerNumber, PrivacyRequest
 from mandrakeonline.card_numbers import reject_card_numbers
 
 
-class AdminLoginForm(AdminAuthenticationForm):
-    # Staff log in with their customer number too, typed however they like.
-    username = CustomerNumberField()
+class AdminLoginForm(NumberLoginMixin, AdminAuthenticationForm):
+    """Staff log in with their customer number too, typed however they like."""
 
 
 class CustomerChangeForm(UserChangeForm):

@@ -51,14 +51,10 @@ class CustomerNumberField(forms.CharField):
         return number
 
 
-class LoginForm(AuthenticationForm):
-    username = CustomerNumberField()
+class NumberLoginMixin(forms.Form):
+    """For a login form based on AuthenticationForm, whose username is the customer number."""
 
-    error_messages = {
-        # One message whether or not the number exists, so the form cannot be used to probe.
-        "invalid_login": _("The customer number or the password is wrong. Check both and try again."),
-        "inactive": _("The customer number or the password is wrong. Check both and try again."),
-    }
+    username = CustomerNumberField()
 
     def __init__(self, request=None, *args, **kwargs):
         super().__init__(request, *args, **kwargs)
@@ -67,6 +63,14 @@ class LoginForm(AuthenticationForm):
         # would cut "4821 0937 5" short in the browser; spaces and dashes must fit.
         username.max_length = CustomerNumberField.TYPED_MAX_LENGTH
         username.widget.attrs.update(maxlength=str(CustomerNumberField.TYPED_MAX_LENGTH), autofocus=True)
+
+
+class LoginForm(NumberLoginMixin, AuthenticationForm):
+    error_messages = {
+        # One message whether or not the number exists, so the form cannot be used to probe.
+        "invalid_login": _("The customer number or the password is wrong. Check both and try again."),
+        "inactive": _("The customer number or the password is wrong. Check both and try again."),
+    }
 
 
 def password_fields() -> tuple[forms.CharField, forms.CharField]:

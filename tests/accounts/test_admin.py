@@ -61,6 +61,14 @@ def test_staff_log_in_to_the_admin_with_a_grouped_number(client, staff):
     assert client.get("/admin/").status_code == 200
 
 
+def test_the_admin_number_field_leaves_room_for_spaces_and_dashes(client):
+    # The browser journey found it: a nine-character limit cut "4821 0937 5" to "4821 0937".
+    page = client.get("/admin/login/").content.decode()
+
+    assert 'maxlength="20"' in page
+    assert 'maxlength="9"' not in page
+
+
 def test_customers_cannot_open_the_admin(customer_client):
     response = customer_client.get("/admin/accounts/customer/")
 
