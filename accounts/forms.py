@@ -52,7 +52,9 @@ class CustomerNumberField(forms.CharField):
 
 
 class NumberLoginMixin(forms.Form):
-    """For a login form based on AuthenticationForm, whose username is the customer number."""
+    """Makes a login form based on AuthenticationForm take the customer number as username.
+
+    A Form itself, so that its declared field replaces AuthenticationForm's."""
 
     username = CustomerNumberField()
 
