@@ -2,28 +2,27 @@ import datetime
 
 from django import forms
 from django.contrib import admin, messages
-from django.contrib.admin.forms import AdminAuthenticationForm
+from django.contrib.admin.models import LogEntry
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.forms import UserChangeForm
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import customer_numbers, deletion, export, services
-from accounts.forms import CustomerNumberField, PasswordFieldsMixin, email_taken_message, password_fields
-from accounts.models import Customer, DataExport, IssuedCustomerNumber, PrivacyRequest
+from accounts.forms import PasswordFieldsMixin, email_taken_message, password_fields
+from accounts.models import AccountEvent, Customer, DataExport, IssuedCustomerNumber, PrivacyRequest
 from mandrakeonline.admin_lists import BigTableAdminMixin, EstimatedCountPaginator
 from mandrakeonline.card_numbers import reject_card_numbers
-
-
-class AdminLoginForm(AdminAuthenticationForm):
-    # Staff log in with their customer number too, typed however they like.
-    username = CustomerNumberField()
 
 
 class CustomerChangeForm(UserChangeForm):
@@ -79,11 +78,6 @@ class StaffRequestForm(forms.Form):
 
 class StaffDeleteForm(StaffRequestForm):
     confirm = forms.BooleanField(label=_("I checked that the request comes from this customer."))
-
-
-admin.site.login_form = AdminLoginForm
-admin.site.site_header = _("Mandrake Online staff")
-admin.site.site_title = _("Mandrake Online staff")
 
 
 class StaffAccessAuditMixin:
@@ -385,3 +379,95 @@ class DataExportAdmin(admin.ModelAdmin):
             raise Http404
         filename = f"mandrakeonline-{data_export.customer.customer_number}-{data_export.finished_at:%Y%m%d}.zip"
         return FileResponse(export.export_path(data_export).open("rb"), as_attachment=True, filename=filename)
+
+
+class ReadOnlyAdminMixin:
+    """Trails are read, never written by hand."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AccountEvent)
+class AccountEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """The audit trail of every account: what changed (never the values), who did it, and
+    each opening of a customer's record by staff."""
+
+    list_display = ["created_at", "customer", "kind", "changed_field_list", "actor"]
+    list_filter = ["kind"]
+    list_select_related = ["customer", "actor"]
+    search_fields = ["customer__customer_number", "actor__customer_number"]
+    search_help_text = _("A customer number (spaces allowed), of the customer or of the staff member who acted.")
+    date_hierarchy = "created_at"
+    fields = ["created_at", "customer", "kind", "changed_field_list", "actor"]
+    readonly_fields = fields
+    show_full_result_count = False
+
+    @admin.display(description=_("fields changed"))
+    def changed_field_list(self, event):
+        return ", ".join(event.changed_field_labels()) or "—"
+
+    def get_search_results(self, request, queryset, search_term):
+        return super().get_search_results(request, queryset, customer_numbers.normalize(search_term))
+
+
+@admin.register(LogEntry)
+class StaffActionAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """What staff did in the admin (Django's own log of additions, changes and deletions)."""
+
+    list_display = ["action_time", "user", "content_type", "object_repr", "action_flag", "change_message"]
+    list_filter = ["action_flag", "content_type"]
+    list_select_related = ["user", "content_type"]
+    search_fields = ["user__customer_number", "object_repr"]
+    date_hierarchy = "action_time"
+
+
+@admin.register(TOTPDevice)
+class AuthenticatorAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Who has two-factor authentication, never the secrets. A superuser can turn it off
+    for someone who lost both their phone and their recovery codes, once they proved who
+    they are; that is recorded and the customer is told, as when they do it themselves."""
+
+    list_display = ["user", "confirmed", "created_at", "last_used_at"]
+    list_filter = ["confirmed"]
+    list_select_related = ["user"]
+    search_fields = ["user__customer_number"]
+    fields = ["user", "confirmed", "created_at", "last_used_at"]
+    readonly_fields = fields
+    actions = ["turn_off"]
+
+    def has_turn_off_permission(self, request):
+        return request.user.is_superuser
+
+    @admin.action(description=_("Turn off two-factor authentication for these customers"), permissions=["turn_off"])
+    def turn_off(self, request, queryset):
+        customers = Customer.objects.filter(pk__in=queryset.values("user"))
+        for customer in customers:
+            services.two_factor_disable(customer=customer, actor=request.user)
+        self.message_user(
+            request, gettext("Two-factor authentication turned off: %(count)d.") % {"count": len(customers)}
+        )
+
+
+@admin.register(StaticDevice)
+class RecoveryCodesAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """How many recovery codes each account has left, never the codes."""
+
+    list_display = ["user", "codes_left", "created_at", "last_used_at"]
+    list_select_related = ["user"]
+    search_fields = ["user__customer_number"]
+    fields = ["user", "codes_left", "created_at", "last_used_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(codes_left_count=Count("token_set"))
+
+    @admin.display(description=_("recovery codes left"), ordering="codes_left_count")
+    def codes_left(self, device):
+        return device.codes_left_count

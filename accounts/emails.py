@@ -86,6 +86,21 @@ def send_email_already_used(owner: Customer) -> None:
     )
 
 
+def send_sign_up_email_used(owner: Customer) -> None:
+    # Someone tried to create an account with an address that has one. Its owner is told;
+    # the visitor saw the same page as for a new account.
+    send_templated_email(
+        to=owner.email,
+        template="sign_up_email_used",
+        context={
+            "customer": owner,
+            "forgot_number_url": absolute_url(reverse("accounts:forgot_number")),
+            "reset_url": absolute_url(reverse("accounts:password_reset")),
+        },
+        language=owner.language,
+    )
+
+
 def send_email_changed_notice(customer: Customer, old_email: str) -> None:
     send_templated_email(
         to=old_email,
@@ -134,6 +149,27 @@ def send_inactivity_warning(customer: Customer) -> None:
     )
 
 
+def _security_notice(template: str, customer: Customer, **context) -> None:
+    send_templated_email(
+        to=customer.email,
+        template=template,
+        context={"customer": customer, "reset_url": absolute_url(reverse("accounts:password_reset")), **context},
+        language=customer.language,
+    )
+
+
+def send_two_factor_enabled_notice(customer: Customer) -> None:
+    _security_notice("two_factor_enabled", customer)
+
+
+def send_two_factor_disabled_notice(customer: Customer) -> None:
+    _security_notice("two_factor_disabled", customer)
+
+
+def send_recovery_code_used_notice(customer: Customer, codes_left: int) -> None:
+    _security_notice("recovery_code_used", customer, codes_left=codes_left)
+
+
 MESSAGES = {
     "welcome": send_welcome,
     "verify_email": send_verification,
@@ -141,7 +177,11 @@ MESSAGES = {
     "password_reset": send_password_reset,
     "email_change_confirm": send_email_change_confirmation,
     "email_already_used": send_email_already_used,
+    "sign_up_email_used": send_sign_up_email_used,
     "email_changed": send_email_changed_notice,
     "password_changed": send_password_changed_notice,
     "inactivity_warning": send_inactivity_warning,
+    "two_factor_enabled": send_two_factor_enabled_notice,
+    "two_factor_disabled": send_two_factor_disabled_notice,
+    "recovery_code_used": send_recovery_code_used_notice,
 }

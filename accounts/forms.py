@@ -4,9 +4,10 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts import customer_numbers
+from accounts import customer_numbers, two_factor
 from accounts.models import Customer, MarketingProfile
 from accounts.services import customer_request_password_reset
+from mandrakeonline.card_numbers import reject_card_numbers
 
 ADDRESS_FIELDS = [
     "address_line1",
@@ -113,11 +114,22 @@ def clean_address(cleaned_data: dict) -> None:
 
 
 class SignUpForm(PasswordFieldsMixin, forms.ModelForm):
+    # Not a model field of the form: the model's unique constraint would turn an address
+    # that has an account into a form error. Whether it has one is never said here (the
+    # service tells its owner by email instead), so that sign-up cannot probe addresses.
+    email = forms.EmailField(
+        label=_("Email address"),
+        max_length=254,
+        validators=[reject_card_numbers],
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
     password1, password2 = password_fields()
+
+    field_order = ["email"]
 
     class Meta:
         model = Customer
-        fields = ["email", "first_name", "last_name", "language", *ADDRESS_FIELDS]
+        fields = ["first_name", "last_name", "language", *ADDRESS_FIELDS]
         widgets = {
             "email": forms.EmailInput(attrs={"autocomplete": "email"}),
             "first_name": forms.TextInput(attrs={"autocomplete": "given-name"}),
@@ -134,10 +146,7 @@ class SignUpForm(PasswordFieldsMixin, forms.ModelForm):
         self.fields["country"].widget.attrs["autocomplete"] = "country"
 
     def clean_email(self):
-        email = Customer.objects.normalize_email(self.cleaned_data["email"].strip())
-        if Customer.objects.with_email(email).exists():
-            raise ValidationError(email_taken_message(), code="email_taken")
-        return email
+        return Customer.objects.normalize_email(self.cleaned_data["email"].strip())
 
     def clean(self):
         cleaned_data = super().clean()
@@ -157,7 +166,7 @@ class SignUpForm(PasswordFieldsMixin, forms.ModelForm):
         return cleaned_data
 
     def account_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.Meta.fields if name != "email"}
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
 
 
 def email_taken_message():
@@ -192,12 +201,6 @@ class EmailChangeForm(forms.Form):
         label=_("New email address"),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    password = forms.CharField(
-        label=_("Your current password"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-        help_text=_("We ask for it so that nobody else can move your account to their address."),
-    )
 
     def __init__(self, customer: Customer, *args, **kwargs):
         self.customer = customer
@@ -208,12 +211,6 @@ class EmailChangeForm(forms.Form):
         if email.lower() == self.customer.email.lower():
             raise ValidationError(_("This is already your email address."), code="same_email")
         return email
-
-    def clean_password(self):
-        password = self.cleaned_data["password"]
-        if not self.customer.check_password(password):
-            raise ValidationError(_("This is not your current password."), code="wrong_password")
-        return password
 
 
 class ForgotNumberForm(forms.Form):
@@ -237,7 +234,8 @@ class PasswordResetRequestForm(forms.Form):
 
 
 class PasswordConfirmForm(forms.Form):
-    """Asks for the password again before an action that exposes or destroys data."""
+    """Asks for the password again before an action that exposes or destroys data, or that
+    changes how the account is reached (accounts/reauthentication.py)."""
 
     password = forms.CharField(
         label=_("Your password"),
@@ -257,7 +255,7 @@ class PasswordConfirmForm(forms.Form):
         return password
 
 
-class DeleteAccountForm(PasswordConfirmForm):
+class DeleteAccountForm(forms.Form):
     understood = forms.BooleanField(
         label=_("I understand that my account and its data will be erased for good, except what is listed as kept."),
     )
@@ -282,3 +280,46 @@ class MarketingProfileForm(forms.ModelForm):
                 _("Answer at least one question, or leave the questionnaire without saving."), code="empty"
             )
         return cleaned_data
+
+
+class TwoFactorCodeForm(forms.Form):
+    """The second step of a login: a code of the authenticator app, or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false", "autocapitalize": "off"}
+        ),
+        help_text=_("The six digits your authenticator app shows now, or one of your recovery codes."),
+    )
+
+    def __init__(self, customer: Customer, *args, **kwargs):
+        self.customer = customer
+        self.device = None
+        super().__init__(*args, **kwargs)
+
+    def clean_code(self):
+        try:
+            self.device = two_factor.matching_device(self.customer, self.cleaned_data["code"])
+        except two_factor.CodeThrottled:
+            raise ValidationError(
+                _("Too many wrong codes in a row. Wait a minute, then try again."), code="throttled"
+            ) from None
+        if self.device is None:
+            raise ValidationError(wrong_code_message(), code="wrong_code")
+        return self.cleaned_data["code"]
+
+
+def wrong_code_message():
+    return _("This code is not right. Check it (codes change every 30 seconds) and try again.")
+
+
+class TwoFactorSetupForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code shown by the app"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}),
+        help_text=_("Six digits. It proves that the app is set up right."),
+    )

@@ -196,6 +196,10 @@ class AccountEvent(models.Model):
         MARKETING_ANSWERED = "marketing_answered", _("Marketing answers given")
         MARKETING_WITHDRAWN = "marketing_withdrawn", _("Marketing answers withdrawn")
         STAFF_VIEWED = "staff_viewed", _("Your record opened by Mandrake staff")
+        TWO_FACTOR_ENABLED = "two_factor_enabled", _("Two-factor authentication turned on")
+        TWO_FACTOR_DISABLED = "two_factor_disabled", _("Two-factor authentication turned off")
+        RECOVERY_CODES_RENEWED = "recovery_codes_renewed", _("New recovery codes made")
+        RECOVERY_CODE_USED = "recovery_code_used", _("Logged in with a recovery code")
 
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="events")
     kind = models.CharField(_("what happened"), max_length=32, choices=Kind)

@@ -1,4 +1,6 @@
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import (
     AccountEvent,
@@ -245,3 +247,54 @@ for name in ("usage", "interests", "organisation_size", "heard_from", "consent_a
     )
 registry.not_personal(MarketingProfile, "id", reason="internal key")
 registry.not_personal(MarketingProfile, "customer", reason="links the answers to the account they belong to")
+
+# Two-factor authentication (django-otp): when it was set up and last used. The secrets
+# themselves are credentials, like the password hash: never shown again, never exported.
+TWO_FACTOR_PURPOSE = _("To ask for a code from your phone when you log in, because you turned this protection on.")
+registry.personal_model(
+    TOTPDevice,
+    customer_path="user",
+    title=_("Your two-factor authentication"),
+    since="created_at",
+    manage_url="accounts:security",
+)
+registry.personal_model(
+    StaticDevice,
+    customer_path="user",
+    title=_("Your recovery codes"),
+    since="created_at",
+    manage_url="accounts:security",
+)
+for model in (TOTPDevice, StaticDevice):
+    for name in ("created_at", "last_used_at"):
+        registry.personal(model, name, category=CATEGORY_SECURITY, purpose=TWO_FACTOR_PURPOSE, erasure=Erasure.DELETE)
+    registry.not_personal(model, "id", reason="internal key")
+    registry.not_personal(model, "user", reason="links the device to the account it belongs to")
+    registry.not_personal(model, "name", "confirmed", reason="which kind of device it is, and whether set up")
+    registry.not_personal(
+        model,
+        "throttling_failure_timestamp",
+        "throttling_failure_count",
+        reason="counts wrong codes in a row, to slow down guessing",
+    )
+registry.not_personal(
+    TOTPDevice,
+    "key",
+    reason="the secret shared with the authenticator app, a credential like the password hash: never shown again "
+    "or exported, deleted with the account",
+)
+registry.not_personal(
+    TOTPDevice,
+    "step",
+    "t0",
+    "digits",
+    "tolerance",
+    "drift",
+    "last_t",
+    reason="how codes are computed and which was used last (so none is accepted twice)",
+)
+registry.not_personal(StaticToken, "id", reason="internal key")
+registry.not_personal(StaticToken, "device", reason="links the code to its set")
+registry.not_personal(
+    StaticToken, "token", reason="a single-use credential, shown once when made, deleted when used or with the account"
+)

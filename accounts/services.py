@@ -8,10 +8,13 @@ from functools import partial
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import customer_numbers
+from accounts import customer_numbers, two_factor
 from accounts.models import AccountEvent, Customer, DataExport, LoginSession, MarketingProfile, PrivacyRequest
 from accounts.tasks import build_data_export, send_account_email
 
@@ -29,18 +32,30 @@ def _send_after_commit(message: str, customer: Customer, **kwargs) -> None:
 
 
 @transaction.atomic
-def customer_sign_up(*, email: str, password: str, **fields) -> Customer:
+def customer_sign_up(*, email: str, password: str, **fields) -> Customer | None:
     """Create the account, give it a customer number, and email the number with a link
-    that verifies the address."""
-    try:
-        with transaction.atomic():
-            customer = Customer.objects.create_user(email=email, password=password, **fields)
-    except IntegrityError as error:
-        # Two sign-ups with one address at the same moment: the unique index decides.
-        raise EmailAlreadyUsed from error
-    _record(customer, AccountEvent.Kind.SIGNED_UP, actor=customer)
-    _send_after_commit("welcome", customer)
-    return customer
+    that verifies the address.
+
+    If the address already has an account, its owner is told instead and nothing is
+    created: the visitor sees the same answer either way, after the same work (one password
+    hash, one email queued), so sign-up cannot be used to find out who has an account.
+    """
+    owner = Customer.objects.with_email(email).first()
+    if owner is None:
+        try:
+            with transaction.atomic():
+                customer = Customer.objects.create_user(email=email, password=password, **fields)
+        except IntegrityError:
+            # Two sign-ups with one address at the same moment: the unique index decides.
+            owner = Customer.objects.with_email(email).first()
+        else:
+            _record(customer, AccountEvent.Kind.SIGNED_UP, actor=customer)
+            _send_after_commit("welcome", customer)
+            return customer
+    make_password(password)  # the time the new account's password hash would have taken
+    if owner is not None:
+        _send_after_commit("sign_up_email_used", owner)
+    return None
 
 
 def customer_send_verification(*, customer: Customer) -> None:
@@ -239,3 +254,51 @@ def customer_warn_of_inactivity(*, customer: Customer, now) -> None:
     customer.inactivity_warned_at = now
     customer.save(update_fields=["inactivity_warned_at"])
     _send_after_commit("inactivity_warning", customer)
+
+
+class WrongCode(Exception):
+    pass
+
+
+@transaction.atomic
+def two_factor_enable(*, customer: Customer, code: str, current_session_key: str | None) -> list[str]:
+    """Confirm the authenticator being set up with a code it shows, make the recovery codes
+    (returned, to be shown once), log out every other browser, and tell the customer."""
+    device = TOTPDevice.objects.select_for_update().filter(user=customer, confirmed=False).first()
+    if device is None or not device.verify_is_allowed()[0] or not device.verify_token(two_factor.normalize_code(code)):
+        raise WrongCode
+    # One authenticator per account: a new one replaces the old.
+    TOTPDevice.objects.filter(user=customer, confirmed=True).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    codes = two_factor.new_recovery_codes(customer)
+    _record(customer, AccountEvent.Kind.TWO_FACTOR_ENABLED, actor=customer)
+    # A browser logged in before has not passed the second factor.
+    login_sessions_end_others(customer=customer, current_session_key=current_session_key)
+    _send_after_commit("two_factor_enabled", customer)
+    return codes
+
+
+@transaction.atomic
+def two_factor_disable(*, customer: Customer, actor: Customer) -> None:
+    """Remove the authenticator and the recovery codes; logins ask for the password only."""
+    TOTPDevice.objects.filter(user=customer).delete()
+    StaticDevice.objects.filter(user=customer).delete()
+    _record(customer, AccountEvent.Kind.TWO_FACTOR_DISABLED, actor=actor)
+    _send_after_commit("two_factor_disabled", customer)
+
+
+@transaction.atomic
+def recovery_codes_renew(*, customer: Customer) -> list[str]:
+    """New recovery codes in place of the old ones (all of which stop working)."""
+    codes = two_factor.new_recovery_codes(customer)
+    _record(customer, AccountEvent.Kind.RECOVERY_CODES_RENEWED, actor=customer)
+    return codes
+
+
+@transaction.atomic
+def recovery_code_used(*, customer: Customer) -> None:
+    """Tell the customer a recovery code let someone in, and how many are left: if it was not
+    them, their password and codes are known to someone else."""
+    _record(customer, AccountEvent.Kind.RECOVERY_CODE_USED, actor=customer)
+    _send_after_commit("recovery_code_used", customer, codes_left=two_factor.recovery_codes_left(customer))

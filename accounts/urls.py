@@ -7,8 +7,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("signup/", views.sign_up, name="sign_up"),
-    path("signup/welcome/", views.welcome, name="welcome"),
+    path("signup/sent/", views.sign_up_sent, name="sign_up_sent"),
     path("login/", views.LoginView.as_view(), name="login"),
+    path("login/code/", views.login_code, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("forgot-number/", views.forgot_number, name="forgot_number"),
     path("forgot-number/sent/", views.forgot_number_sent, name="forgot_number_sent"),
@@ -45,6 +46,11 @@ urlpatterns = [
     ),
     path("account/password/", views.PasswordChangeView.as_view(), name="change_password"),
     path("account/security/", views.security, name="security"),
+    path("account/confirm-password/", views.confirm_password, name="confirm_password"),
+    path("account/security/two-factor/", views.two_factor_setup, name="two_factor_setup"),
+    path("account/security/two-factor/off/", views.two_factor_disable, name="two_factor_disable"),
+    path("account/security/recovery-codes/", views.recovery_codes, name="recovery_codes"),
+    path("account/security/recovery-codes/new/", views.renew_recovery_codes, name="renew_recovery_codes"),
     path("account/history/", views.history, name="history"),
     path("account/security/sessions/<int:session_id>/end/", views.end_session, name="end_session"),
     path("account/security/sessions/end-others/", views.end_other_sessions, name="end_other_sessions"),

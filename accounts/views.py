@@ -1,19 +1,27 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import REDIRECT_FIELD_NAME, login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import SetPasswordForm
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, JsonResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.shortcuts import get_object_or_404, redirect, render, resolve_url
+from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.encoding import force_str
-from django.utils.http import urlsafe_base64_decode
+from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_decode
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
 
-from accounts import deletion, export, forms, overview, services
+from accounts import deletion, export, forms, overview, reauthentication, services, two_factor
 from accounts.models import AccountEvent, Customer, DataExport, LoginSession, MarketingProfile, PrivacyRequest
+from accounts.reauthentication import reauthentication_required
 from accounts.tokens import email_change_token, email_verification_token
 from mandrakeonline.personal_data import registry
 from mandrakeonline.ratelimit import by_customer, by_posted, rate_limit
@@ -55,23 +63,16 @@ def sign_up(request):
         return redirect("accounts:overview")
     form = forms.SignUpForm(_posted(request))
     if request.method == "POST" and form.is_valid():
-        try:
-            customer = services.customer_sign_up(
-                email=form.cleaned_data["email"],
-                password=form.cleaned_data["password1"],
-                **form.account_fields(),
-            )
-        except services.EmailAlreadyUsed:
-            form.add_error("email", forms.email_taken_message())
-        else:
-            login(request, customer, backend="django.contrib.auth.backends.ModelBackend")
-            return _activate_language(redirect("accounts:welcome"), customer.language)
+        services.customer_sign_up(
+            email=form.cleaned_data["email"], password=form.cleaned_data["password1"], **form.account_fields()
+        )
+        # The same page whether or not the address already had an account.
+        return _activate_language(redirect("accounts:sign_up_sent"), form.cleaned_data["language"])
     return render(request, "accounts/sign_up.html", {"form": form})
 
 
-@login_required
-def welcome(request):
-    return render(request, "accounts/welcome.html")
+def sign_up_sent(request):
+    return render(request, "accounts/sign_up_sent.html")
 
 
 class LoginView(auth_views.LoginView):
@@ -80,9 +81,49 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
+        customer = form.get_user()
+        if two_factor.has_two_factor(customer):
+            # Not logged in yet: the password was right, the code comes next.
+            two_factor.start_pending_login(self.request, customer, next_url=self.get_success_url())
+            return redirect("accounts:login_code")
         response = super().form_valid(form)
         # From now on the site speaks the language the customer chose.
-        return _activate_language(response, form.get_user().language)
+        return _activate_language(response, customer.language)
+
+
+def _safe_next(request, default: str) -> str:
+    next_url = request.GET.get(REDIRECT_FIELD_NAME, "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return next_url
+    return default
+
+
+@never_cache
+@rate_limit("login-code", limit=30, window_seconds=HOUR)
+def login_code(request):
+    """The second step of a login, for accounts with two-factor authentication; also for a
+    staff member logged in before setting it up, whom the admin sends here."""
+    if request.user.is_authenticated:
+        customer, next_url = request.user, _safe_next(request, resolve_url(settings.LOGIN_REDIRECT_URL))
+        if customer.is_verified() or not two_factor.has_two_factor(customer):
+            return redirect(next_url)
+    else:
+        pending = two_factor.pending_login(request)
+        customer = pending and Customer.objects.filter(pk=pending["customer"], is_active=True).first()
+        if not customer:
+            messages.info(request, _("Please log in again."))
+            return redirect("accounts:login")
+        next_url = pending["next"]
+    form = forms.TwoFactorCodeForm(customer, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        if not request.user.is_authenticated:
+            two_factor.end_pending_login(request)
+            login(request, customer, backend=pending["backend"])
+        otp_login(request, form.device)
+        if two_factor.is_recovery_code_device(form.device):
+            services.recovery_code_used(customer=customer)
+        return _activate_language(redirect(next_url), customer.language)
+    return render(request, "accounts/login_code.html", {"form": form})
 
 
 @rate_limit("forgot-number", limit=20, window_seconds=HOUR)
@@ -109,8 +150,9 @@ def verify_email(request, uidb64, token):
         return render(request, "accounts/link_invalid.html", status=404)
     if request.method == "POST":
         services.customer_verify_email(customer=customer)
-        messages.success(request, _("Thank you: your email address is verified."))
-        return redirect("accounts:overview" if request.user.is_authenticated else "accounts:login")
+        # Whoever holds this link has the mailbox the number was sent to: showing the
+        # number here reveals nothing the email did not, and saves looking it up.
+        return render(request, "accounts/email_verified.html", {"customer": customer})
     return render(request, "accounts/verify_email.html", {"customer": customer})
 
 
@@ -157,6 +199,7 @@ def edit_address(request):
 
 
 @login_required
+@reauthentication_required
 @rate_limit("change-email", limit=10, window_seconds=HOUR, key=by_customer)
 def change_email(request):
     form = forms.EmailChangeForm(request.user, _posted(request))
@@ -192,7 +235,11 @@ def confirm_email_change(request, uidb64, token):
     return render(request, "accounts/confirm_email_change.html", {"customer": customer})
 
 
+@method_decorator([login_required, reauthentication_required], name="dispatch")
 class PasswordChangeView(auth_views.PasswordChangeView):
+    # The password was typed within minutes (reauthentication_required): the form asks only
+    # for the new one.
+    form_class = SetPasswordForm
     template_name = "accounts/change_password.html"
     success_url = reverse_lazy("accounts:overview")
 
@@ -224,6 +271,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:login")
 
+    def render_to_response(self, context, **kwargs):
+        # A used, expired or forged link is "not found", like the other links in our emails.
+        return super().render_to_response(context, status=200 if self.validlink else 404, **kwargs)
+
     def form_valid(self, form):
         response = super().form_valid(form)
         services.customer_password_changed(customer=form.user, actor=None)
@@ -243,8 +294,96 @@ def security(request):
     return render(
         request,
         "accounts/security.html",
-        {"sessions": sessions, "current_session_key": request.session.session_key},
+        {
+            "sessions": sessions,
+            "current_session_key": request.session.session_key,
+            "authenticator": two_factor.authenticator_of(request.user),
+            "recovery_codes_left": two_factor.recovery_codes_left(request.user),
+        },
     )
+
+
+@login_required
+@rate_limit("confirm-password", limit=10, window_seconds=HOUR, key=by_customer)
+def confirm_password(request):
+    next_url = _safe_next(request, reverse("accounts:security"))
+    form = forms.PasswordConfirmForm(request.user, _posted(request))
+    if request.method == "POST" and form.is_valid():
+        reauthentication.mark_password_typed(request)
+        return redirect(next_url)
+    return render(request, "accounts/confirm_password.html", {"form": form})
+
+
+SHOW_RECOVERY_CODES = "_show_recovery_codes"
+
+
+@never_cache
+@login_required
+@reauthentication_required
+def two_factor_setup(request):
+    device = two_factor.unconfirmed_authenticator(request.user)
+    form = forms.TwoFactorSetupForm(_posted(request))
+    if request.method == "POST" and form.is_valid():
+        try:
+            codes = services.two_factor_enable(
+                customer=request.user, code=form.cleaned_data["code"], current_session_key=request.session.session_key
+            )
+        except services.WrongCode:
+            form.add_error("code", ValidationError(forms.wrong_code_message(), code="wrong_code"))
+        else:
+            otp_login(request, device)  # this browser has just shown it holds the second factor
+            request.session[SHOW_RECOVERY_CODES] = codes
+            messages.success(request, _("Two-factor authentication is on."))
+            return redirect(_with_next("accounts:recovery_codes", request))
+    return render(
+        request,
+        "accounts/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_code": two_factor.qr_code_svg(device),
+            "secret": two_factor.secret_for_typing(device),
+            "replacing": two_factor.has_two_factor(request.user),
+        },
+    )
+
+
+def _with_next(url_name: str, request) -> str:
+    next_url = request.GET.get(REDIRECT_FIELD_NAME)
+    return reverse(url_name) + (f"?{urlencode({REDIRECT_FIELD_NAME: next_url})}" if next_url else "")
+
+
+@never_cache
+@login_required
+def recovery_codes(request):
+    # Shown once, right after they are made: they are not kept anywhere the page could read.
+    codes = request.session.pop(SHOW_RECOVERY_CODES, None)
+    if codes is None:
+        return redirect("accounts:security")
+    next_url = _safe_next(request, reverse("accounts:security"))
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next_url": next_url})
+
+
+@login_required
+@reauthentication_required
+def renew_recovery_codes(request):
+    if not two_factor.has_two_factor(request.user):
+        return redirect("accounts:security")
+    if request.method == "POST":
+        request.session[SHOW_RECOVERY_CODES] = services.recovery_codes_renew(customer=request.user)
+        return redirect("accounts:recovery_codes")
+    return render(request, "accounts/renew_recovery_codes.html")
+
+
+@login_required
+@reauthentication_required
+def two_factor_disable(request):
+    if not two_factor.has_two_factor(request.user):
+        return redirect("accounts:security")
+    if request.method == "POST":
+        services.two_factor_disable(customer=request.user, actor=request.user)
+        messages.success(request, _("Two-factor authentication is off."))
+        return redirect("accounts:security")
+    return render(request, "accounts/two_factor_disable.html")
 
 
 @login_required
@@ -272,10 +411,10 @@ def my_data(request):
 
 
 @login_required
+@reauthentication_required
 @rate_limit("data-export", limit=5, window_seconds=24 * HOUR, key=by_customer)
 def request_data_export(request):
-    form = forms.PasswordConfirmForm(request.user, _posted(request))
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         try:
             data_export = services.data_export_request(customer=request.user)
         except services.ExportAlreadyRunning:
@@ -283,7 +422,7 @@ def request_data_export(request):
             data_export = DataExport.objects.for_customer(request.user).latest("requested_at")
         return redirect("accounts:data_export", data_export.pk)
     recent = DataExport.objects.for_customer(request.user).order_by("-requested_at")[:5]
-    return render(request, "accounts/request_data_export.html", {"form": form, "exports": recent})
+    return render(request, "accounts/request_data_export.html", {"exports": recent})
 
 
 @login_required
@@ -308,8 +447,9 @@ def download_data_export(request, export_id):
 
 
 @login_required
+@reauthentication_required
 def delete_account(request):
-    form = forms.DeleteAccountForm(request.user, _posted(request))
+    form = forms.DeleteAccountForm(_posted(request))
     if request.method == "POST" and form.is_valid():
         deletion.account_delete(customer=request.user, actor=request.user, channel=PrivacyRequest.Channel.ONLINE)
         logout(request)

@@ -7,4 +7,10 @@ class MailinglistsConfig(AppConfig):
     verbose_name = _("Mailing lists")
 
     def ready(self):
-        from mailinglists import overview, personal_data  # noqa: F401  (registrations)
+        from anymail.signals import inbound, tracking
+
+        from mailinglists import checks, overview, personal_data, retention  # noqa: F401  (registrations)
+        from mailinglists.signals import on_inbound, on_tracking
+
+        inbound.connect(on_inbound, dispatch_uid="mailinglists.on_inbound")
+        tracking.connect(on_tracking, dispatch_uid="mailinglists.on_tracking")

@@ -1,8 +1,12 @@
-"""Demo lists for `manage.py seed_demo`: idempotent, and it never re-subscribes anyone who left."""
+"""Demo lists for `manage.py seed_demo`: idempotent, and it never re-subscribes anyone who left.
+
+Cooker gets a post in its archive, sent through the real delivery (the worker sends it), and
+a post from a stranger waiting for moderation.
+"""
 
 from accounts.models import Customer
 from mailinglists import services
-from mailinglists.models import MailingList, Subscription
+from mailinglists.models import MailingList, Post, Subscription
 
 NBSP = "\u00a0"  # French puts a non-breaking space before ":" and ";"
 
@@ -54,3 +58,28 @@ def seed(*, customer: Customer, staff: Customer) -> None:
             if not Subscription.objects.filter(customer=member, mailing_list=lists[slug]).exists():
                 # Through the service, so that the history and the welcome message are real.
                 services.subscription_join(customer=member, mailing_list=lists[slug], actor=member)
+    _seed_posts(lists["cooker"], staff)
+
+
+def _seed_posts(cooker: MailingList, staff: Customer) -> None:
+    if cooker.posts.exists():
+        return
+    welcome = Post.objects.create(
+        mailing_list=cooker,
+        subject="Cooker is open for the next release",
+        text="Hello everyone,\n\nCooker is open: new packages are welcome until the freeze.\n\n"
+        "Reply to this message to discuss the plans for the release.\n",
+        created_by=staff,
+    )
+    services.post_send(post=welcome, actor=staff)
+    Post.objects.create(
+        mailing_list=cooker,
+        origin=Post.Origin.EMAIL,
+        status=Post.Status.HELD,
+        held_reason=Post.HeldReason.NOT_MEMBER,
+        subject="Cheap licences!!!",
+        text="Buy software licences at 90 % off.\n",
+        sender_email="offers@example.com",
+        sender_name="Best Offers",
+        message_id="<demo-held-1@example.com>",
+    )

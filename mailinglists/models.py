@@ -3,7 +3,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.functions import Now
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
@@ -21,6 +22,14 @@ class MailingListQuerySet(models.QuerySet):
     def joinable(self):
         return self.filter(joinable=True)
 
+    def joinable_by(self, customer):
+        """The lists a customer may join: those open to customers, and any they were paused
+        on after bounces (which they may resume even once the list is closed)."""
+        paused = Subscription.objects.filter(
+            mailing_list=OuterRef("pk"), customer=customer, status=Subscription.Status.SUSPENDED
+        )
+        return self.filter(Q(joinable=True) | Exists(paused))
+
     def with_active_subscriber_count(self):
         return self.annotate(
             active_subscriber_count=Count("subscriptions", filter=Q(subscriptions__status=Subscription.Status.ACTIVE))
@@ -33,7 +42,9 @@ class MailingListQuerySet(models.QuerySet):
         new members still shows to its members, so that they can leave it and see their
         history. Nothing about other members is read.
         """
-        subscriptions = list(Subscription.objects.for_customer(customer).select_related("mailing_list"))
+        subscriptions = list(
+            Subscription.objects.for_customer(customer).with_last_event_source().select_related("mailing_list")
+        )
         memberships = [Membership(subscription.mailing_list, subscription) for subscription in subscriptions]
         others = self.joinable().exclude(pk__in=[subscription.mailing_list_id for subscription in subscriptions])
         memberships += [Membership(mailing_list, None) for mailing_list in others]
@@ -115,6 +126,11 @@ class SubscriptionQuerySet(models.QuerySet):
     def active(self):
         return self.filter(status=Subscription.Status.ACTIVE)
 
+    def with_last_event_source(self):
+        """Annotate how the latest change came about (to tell a member why mail stopped)."""
+        latest = SubscriptionEvent.objects.filter(subscription=OuterRef("pk")).order_by("-created_at", "-pk")
+        return self.annotate(last_event_source=Subquery(latest.values("source")[:1]))
+
 
 class Subscription(models.Model):
     """One customer's membership of one list. Its events are the proof of consent."""
@@ -173,6 +189,11 @@ class Subscription(models.Model):
     def is_suspended(self) -> bool:
         return self.status == self.Status.SUSPENDED
 
+    @property
+    def stopped_by_complaint(self) -> bool:
+        """Unsubscribed because a list email was reported as spam (needs with_last_event_source)."""
+        return self.status == self.Status.UNSUBSCRIBED and self.last_event_source == SubscriptionEvent.Source.COMPLAINT
+
 
 class SubscriptionEvent(models.Model):
     """A change of a subscription, with what caused it and who acted.
@@ -186,6 +207,9 @@ class SubscriptionEvent(models.Model):
         UNSUBSCRIBED = "unsubscribed", _("Left the list")
         RESUBSCRIBED = "resubscribed", _("Joined the list again")
         SUSPENDED = "suspended", _("Paused after bounces")
+        # Bounces change nothing by themselves; enough of them pause the subscription.
+        HARD_BOUNCE = "hard_bounce", _("A list email bounced: the address refuses mail")
+        SOFT_BOUNCE = "soft_bounce", _("A list email bounced: the mailbox was full or unavailable")
 
     class Source(models.TextChoices):
         ACCOUNT = "account", _("from the account pages")
@@ -193,6 +217,8 @@ class SubscriptionEvent(models.Model):
         ONE_CLICK = "one_click", _("with the one-click unsubscribe of a mail program")
         ADMIN = "admin", _("by Mandrake staff")
         BOUNCE = "bounce", _("after mail to the address bounced")
+        COMPLAINT = "complaint", _("after a list email was reported as spam")
+        EMAIL = "email", _("by email to the list's request address")
 
     subscription = models.ForeignKey(
         Subscription, on_delete=models.CASCADE, related_name="events", verbose_name=_("subscription")
@@ -245,6 +271,227 @@ class SubscriberExport(models.Model):
         return f"{self.mailing_list.slug} ({self.exported_at:%Y-%m-%d %H:%M})"
 
 
+class PostQuerySet(models.QuerySet):
+    def archived(self):
+        """Posts that went out to the list: what its members may read on the site."""
+        return self.filter(status__in=[Post.Status.SENDING, Post.Status.SENT])
+
+    def sending(self):
+        return self.filter(status=Post.Status.SENDING)
+
+
+class Post(models.Model):
+    """A message to a list: written by staff in the admin, or sent by email by a member.
+
+    The counters follow its delivery. They are kept here rather than counted from the
+    deliveries, so that the list of posts costs the same whatever the size of the lists, and
+    stays right once old deliveries are purged.
+    """
+
+    class Origin(models.TextChoices):
+        STAFF = "staff", _("written by staff")
+        EMAIL = "email", _("sent by email to the list")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        HELD = "held", _("Held for moderation")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        REJECTED = "rejected", _("Rejected")
+
+    class HeldReason(models.TextChoices):
+        NOT_MEMBER = "not_member", _("The sender is not a member of the list")
+        SUSPENDED = "suspended", _("The sender's subscription is paused after bounces")
+        CLOSED = "closed", _("Members may not post to this list")
+        SPAM = "spam", _("The mail provider flagged it as spam")
+
+    # PROTECT: a list keeps its archive.
+    mailing_list = models.ForeignKey(
+        MailingList, on_delete=models.PROTECT, related_name="posts", verbose_name=_("mailing list")
+    )
+    origin = models.CharField(_("origin"), max_length=8, choices=Origin, default=Origin.STAFF, editable=False)
+    status = models.CharField(_("status"), max_length=8, choices=Status, default=Status.DRAFT, editable=False)
+    subject = models.CharField(_("subject"), max_length=200, validators=[reject_card_numbers])
+    text = models.TextField(
+        _("text"),
+        validators=[reject_card_numbers],
+        help_text=_("Every subscriber gets it; the archive shows it. The unsubscribe footer is added to each copy."),
+    )
+    html = models.TextField(
+        _("HTML version"),
+        blank=True,
+        validators=[reject_card_numbers],
+        help_text=_("Optional: mail programs that show HTML show this instead of the text."),
+    )
+    # Posts that arrived by email: who sent them, as shown to the members.
+    poster = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="list_posts",
+        verbose_name=_("posted by"),
+        editable=False,
+    )
+    sender_email = models.EmailField(
+        _("sender's address"), blank=True, editable=False, validators=[reject_card_numbers]
+    )
+    sender_name = models.CharField(
+        _("sender's name"), max_length=200, blank=True, editable=False, validators=[reject_card_numbers]
+    )
+    message_id = models.CharField(
+        _("Message-ID"), max_length=255, blank=True, editable=False, validators=[reject_card_numbers]
+    )
+    in_reply_to = models.CharField(
+        _("in reply to"), max_length=255, blank=True, editable=False, validators=[reject_card_numbers]
+    )
+    held_reason = models.CharField(_("why it is held"), max_length=10, choices=HeldReason, blank=True, editable=False)
+    moderation_note = models.TextField(
+        _("note to the sender"), blank=True, editable=False, validators=[reject_card_numbers]
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("written by"),
+        editable=False,
+    )
+    created_at = models.DateTimeField(_("written or received on"), default=timezone.now, editable=False)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("sent, approved or rejected by"),
+        editable=False,
+    )
+    decided_at = models.DateTimeField(_("sent, approved or rejected on"), null=True, blank=True, editable=False)
+    finished_at = models.DateTimeField(_("delivery finished on"), null=True, blank=True, editable=False)
+    # Delivery progress.
+    recipient_count = models.PositiveIntegerField(_("recipients"), default=0, editable=False)
+    sent_count = models.PositiveIntegerField(_("sent"), default=0, editable=False)
+    failed_count = models.PositiveIntegerField(_("failed"), default=0, editable=False)
+    skipped_count = models.PositiveIntegerField(_("unsubscribed before their turn"), default=0, editable=False)
+    interrupted_count = models.PositiveIntegerField(_("interrupted"), default=0, editable=False)
+    # How far the recipients were written down: the last subscription id, so a fan-out that
+    # stopped half-way goes on from there.
+    fanout_cursor = models.BigIntegerField(default=0, editable=False)
+    fanout_done = models.BooleanField(default=False, editable=False)
+
+    objects = PostQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("post")
+        verbose_name_plural = _("posts")
+        ordering = ["-created_at", "-pk"]
+        permissions = [
+            ("send_post", _("Can send a post to the subscribers of a list")),
+            ("moderate_post", _("Can approve or reject posts held for moderation")),
+        ]
+        constraints = [
+            # An ESP retrying its webhook, or a replayed call, brings the same message twice.
+            models.UniqueConstraint(
+                fields=["mailing_list", "message_id"], condition=~Q(message_id=""), name="one_post_per_message_id"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "held", "sending", "sent", "rejected"]), name="post_status_is_known"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["mailing_list", "-decided_at"],
+                condition=Q(status__in=["sending", "sent"]),
+                name="post_archive",
+            )
+        ]
+
+    def __str__(self):
+        return self.subject
+
+    @property
+    def queued_count(self) -> int:
+        if self.status != self.Status.SENDING:
+            return 0
+        done = self.sent_count + self.failed_count + self.skipped_count + self.interrupted_count
+        return max(0, self.recipient_count - done)
+
+
+class Delivery(models.Model):
+    """One post to one subscription.
+
+    Written before anything is sent, one row per (post, subscription), so that each
+    subscriber gets a post once whatever crashes and however many workers share the work.
+    The database defaults let the fan-out insert rows straight from the subscriptions.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        SENDING = "sending", _("Handed to the mail provider")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        SKIPPED = "skipped", _("Not sent: unsubscribed meanwhile")
+        INTERRUPTED = "interrupted", _("Interrupted while sending: maybe sent, never sent again")
+
+    class Outcome(models.TextChoices):
+        DELIVERED = "delivered", _("Delivered")
+        SOFT_BOUNCE = "soft_bounce", _("Bounced for now")
+        HARD_BOUNCE = "hard_bounce", _("Bounced for good")
+        COMPLAINT = "complaint", _("Reported as spam")
+
+    # No index of its own: the unique constraint's index starts with the post.
+    post = models.ForeignKey(
+        Post, on_delete=models.CASCADE, related_name="deliveries", db_index=False, verbose_name=_("post")
+    )
+    subscription = models.ForeignKey(
+        Subscription, on_delete=models.CASCADE, related_name="deliveries", verbose_name=_("subscription")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status, default=Status.QUEUED, db_default=Status.QUEUED
+    )
+    created_at = models.DateTimeField(_("written down on"), default=timezone.now, db_default=Now(), editable=False)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0, db_default=0)
+    next_attempt_at = models.DateTimeField(_("next attempt"), default=timezone.now, db_default=Now())
+    claimed_at = models.DateTimeField(_("handed to the mail provider on"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent on"), null=True, blank=True)
+    failure_reason = models.CharField(
+        _("why it failed"), max_length=500, blank=True, db_default="", validators=[reject_card_numbers]
+    )
+    outcome = models.CharField(_("what became of it"), max_length=12, choices=Outcome, blank=True, db_default="")
+    outcome_at = models.DateTimeField(_("reported on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "subscription"], name="one_delivery_per_post_and_subscription"),
+            models.CheckConstraint(
+                condition=Q(status__in=["queued", "sending", "sent", "failed", "skipped", "interrupted"]),
+                name="delivery_status_is_known",
+            ),
+        ]
+        indexes = [
+            # Small, and shrinking as the post goes out: what workers claim from.
+            models.Index(fields=["post", "id"], condition=Q(status="queued"), name="delivery_queued"),
+            models.Index(fields=["claimed_at"], condition=Q(status="sending"), name="delivery_in_flight"),
+        ]
+
+    def __str__(self):
+        return f"{self.post} - {self.subscription}"
+
+
+class SendPacer(models.Model):
+    """When the next batch of list mail may start. One row, shared by every worker, so that
+    together they keep to LIST_SEND_RATE whatever their number."""
+
+    next_batch_at = models.DateTimeField()
+
+    def __str__(self):
+        return f"next batch at {self.next_batch_at:%H:%M:%S.%f}"
+
+
 @dataclass(frozen=True)
 class Membership:
     """A list as one customer sees it: the list, and their subscription to it if any."""
@@ -258,6 +505,9 @@ class Membership:
 
     @property
     def can_join(self) -> bool:
-        # A suspended member may resume; a member of a closed list may only leave it.
+        # A suspended member may resume, even on a closed list; a member who left a closed
+        # list cannot come back.
+        if self.subscription is not None and self.subscription.is_suspended:
+            return True
         active = self.subscription is not None and self.subscription.status == Subscription.Status.ACTIVE
         return self.mailing_list.joinable and not active

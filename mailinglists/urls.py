@@ -10,5 +10,7 @@ urlpatterns = [
     path("account/lists/<slug:slug>/join/", views.join, name="join"),
     path("account/lists/<slug:slug>/leave/", views.leave, name="leave"),
     path("account/lists/<slug:slug>/history/", views.history, name="history"),
+    path("account/lists/<slug:slug>/archive/", views.archive, name="archive"),
+    path("account/lists/<slug:slug>/archive/<int:pk>/", views.archive_post, name="archive_post"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
 ]

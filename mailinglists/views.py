@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -11,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from accounts.models import Customer
 from mailinglists import services
 from mailinglists.forms import UnsubscribeForm
-from mailinglists.models import MailingList, Subscription, SubscriptionEvent
+from mailinglists.models import MailingList, Post, Subscription, SubscriptionEvent
 from mailinglists.tokens import subscription_from_token
 from mandrakeonline.ratelimit import rate_limit
 
@@ -43,7 +44,7 @@ def my_lists(request):
 @login_required
 @require_POST
 def join(request, slug):
-    mailing_list = get_object_or_404(MailingList.objects.joinable(), slug=slug)
+    mailing_list = get_object_or_404(MailingList.objects.joinable_by(request.user), slug=slug)
     try:
         services.subscription_join(customer=request.user, mailing_list=mailing_list, actor=request.user)
     except ValidationError as error:
@@ -88,6 +89,33 @@ def history(request, slug):
         "mailinglists/history.html",
         {"subscription": subscription, "events": subscription.events.all()},
     )
+
+
+ARCHIVE_PAGE_SIZE = 25
+
+
+def _membership(request, slug) -> Subscription:
+    """The logged-in customer's membership of the list: only members read its archive, and
+    for everyone else the list's archive does not exist (404)."""
+    return get_object_or_404(
+        Subscription.objects.for_customer(request.user).receiving().select_related("mailing_list"),
+        mailing_list__slug=slug,
+    )
+
+
+@login_required
+def archive(request, slug):
+    mailing_list = _membership(request, slug).mailing_list
+    posts = Post.objects.archived().filter(mailing_list=mailing_list).order_by("-decided_at", "-pk")
+    page = Paginator(posts, ARCHIVE_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "mailinglists/archive.html", {"mailing_list": mailing_list, "page": page})
+
+
+@login_required
+def archive_post(request, slug, pk):
+    mailing_list = _membership(request, slug).mailing_list
+    post = get_object_or_404(Post.objects.archived().filter(mailing_list=mailing_list), pk=pk)
+    return render(request, "mailinglists/archive_post.html", {"mailing_list": mailing_list, "post": post})
 
 
 def _leave_all_message(left: int) -> str:

@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.contrib.auth.signals import user_logged_in
 
 
@@ -10,3 +11,8 @@ class MandrakeonlineConfig(AppConfig):
         from mandrakeonline.middleware import mark_session_start
 
         user_logged_in.connect(mark_session_start, dispatch_uid="mandrakeonline.mark_session_start")
+
+
+class StaffAdminConfig(admin_apps.AdminConfig):
+    default = False  # named in INSTALLED_APPS in place of django.contrib.admin
+    default_site = "mandrakeonline.admin_site.StaffAdminSite"

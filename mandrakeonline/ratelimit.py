@@ -30,6 +30,11 @@ _UPSERT = """
 """
 
 
+def _now() -> datetime.datetime:
+    # One place to read the clock, so tests can hold a window still.
+    return timezone.now()
+
+
 def _window_start(now: datetime.datetime, seconds: int) -> datetime.datetime:
     epoch = int(now.timestamp())
     return datetime.datetime.fromtimestamp(epoch - epoch % seconds, tz=datetime.UTC)
@@ -38,7 +43,7 @@ def _window_start(now: datetime.datetime, seconds: int) -> datetime.datetime:
 def count_hit(scope: str, key: str, *, window_seconds: int) -> int:
     """Count one request and return how many this key made in the current window."""
     digest = salted_hmac("mandrakeonline.ratelimit", f"{scope}:{key}", algorithm="sha256").hexdigest()
-    window_start = _window_start(timezone.now(), window_seconds)
+    window_start = _window_start(_now(), window_seconds)
     with connection.cursor() as cursor:
         cursor.execute(_UPSERT, [scope, digest, window_start])
         return cursor.fetchone()[0]
@@ -68,7 +73,7 @@ def rate_limit(scope: str, *, limit: int, window_seconds: int, key: Callable = b
             if request.method in methods:
                 value = key(request)
                 if value and count_hit(scope, value, window_seconds=window_seconds) > limit:
-                    remaining = window_seconds - int(timezone.now().timestamp()) % window_seconds
+                    remaining = window_seconds - int(_now().timestamp()) % window_seconds
                     return too_many_requests(request, remaining)
             return view(request, *args, **kwargs)
 

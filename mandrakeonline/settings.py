@@ -68,7 +68,8 @@ SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 INSTALLED_APPS = [
     # First, so that its createsuperuser (which generates the customer number) wins.
     "accounts",
-    "django.contrib.admin",
+    # The admin, on a site that also asks for a second factor (mandrakeonline/admin_site.py).
+    "mandrakeonline.apps.StaffAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -84,6 +85,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "csp",
     "anymail",
     "mandrakeonline",
@@ -93,6 +97,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every log line of the request carries its id.
+    "mandrakeonline.request_logging.request_id",
     "django.middleware.security.SecurityMiddleware",
     "mandrakeonline.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -102,6 +108,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second factor.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "mandrakeonline.middleware.session_timeouts",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -194,6 +202,8 @@ AXES_CLIENT_IP_CALLABLE = "mandrakeonline.client_ip.client_ip"
 # Only their X-Forwarded-For entries are trusted; see mandrakeonline/client_ip.py.
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 AXES_VERBOSE = False
+# Its log lines name a client by a keyed digest, never by customer number and address.
+AXES_CLIENT_STR_CALLABLE = "mandrakeonline.request_logging.axes_client_str"
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("fr", _("French"))]
@@ -225,6 +235,11 @@ EMAIL_FILE_PATH = env_str("EMAIL_FILE_PATH", str(BASE_DIR / ".data" / "mail"))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Mandrake Online <no-reply@mandrakeonline.net>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 ANYMAIL = {key.removeprefix("ANYMAIL_"): value for key, value in os.environ.items() if key.startswith("ANYMAIL_")}
+# The ESP's webhooks (bounces, complaints, members' posts at /anymail/<esp>/...) must give this
+# "user:password" with HTTP basic auth. anymail would accept anyone's calls without it, so
+# without it they are not served at all (and `check --deploy` says so).
+DEV_WEBHOOK_SECRET = "development:anymail-webhook-secret"
+ANYMAIL.setdefault("WEBHOOK_SECRET", DEV_WEBHOOK_SECRET if DEBUG else "")
 
 # Exports of a customer's data: built into this private folder (never served directly),
 # downloadable by their owner for EXPORT_LINK_HOURS.
@@ -271,6 +286,20 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
+# Before changing the email address or the password, turning two-factor authentication on
+# or off, exporting or deleting, the password must have been typed within this many minutes
+# (accounts/reauthentication.py); logging in counts.
+REAUTHENTICATION_SECONDS = env_int("REAUTHENTICATION_MINUTES", 5) * 60
+
+# Two-factor authentication (django-otp): an authenticator app (TOTP) and single-use
+# recovery codes. Staff cannot open the admin without it (mandrakeonline/admin_site.py).
+OTP_TOTP_ISSUER = "Mandrake Online"
+# After a wrong code, the next attempt waits 1, 2, 4, 8... seconds (per device).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# How long the code step of a login waits after the password step.
+TWO_FACTOR_LOGIN_SECONDS = 5 * 60
+
 if not DEBUG:
     # Behind a proxy that terminates TLS and sets X-Forwarded-Proto.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -287,10 +316,31 @@ if not DEBUG:
     CSRF_COOKIE_NAME = "__Host-csrftoken"
     CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Structured logs: every record carries the id of the request it belongs to (also sent as
+# the X-Request-ID header), as JSON lines in production. Paths holding secrets (tokens in
+# email links) are logged by their route, never by their value; see
+# mandrakeonline/request_logging.py. Nothing personal is ever logged.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT must be text or json, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_id": {"()": "mandrakeonline.request_logging.RequestIdFilter"},
+        "redact_paths": {"()": "mandrakeonline.request_logging.RedactPathsFilter"},
+    },
+    "formatters": {
+        "json": {"()": "mandrakeonline.request_logging.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id", "redact_paths"],
+            "formatter": LOG_FORMAT,
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Never log request bodies or personal data; Django's request errors are enough.
@@ -302,11 +352,40 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+# Trust an X-Request-ID set by our own proxy (only when TRUSTED_PROXY_COUNT > 0), so that
+# its access log and ours share the id.
+TRUST_REQUEST_ID_HEADER = TRUSTED_PROXY_COUNT > 0
 
 # --- mailinglists ---
 # Every list email's List-Id header (RFC 2919) is <slug.LIST_ID_DOMAIN>, e.g.
 # <cooker.lists.mandrakeonline.net>; it must stay the same for the life of the lists.
 LIST_ID_DOMAIN = env_str("LIST_ID_DOMAIN", "lists.mandrakeonline.net")
+# Delivery of posts (mailinglists/delivery.py). The ESP's limits decide these: recipients
+# per API call, and messages per second over all workers together (0: no limit).
+LIST_SEND_BATCH_SIZE = env_int("LIST_SEND_BATCH_SIZE", 500)
+LIST_SEND_RATE = env_int("LIST_SEND_RATE", 100)
+# How many delivery tasks share one post: at most one per `db_worker` process is useful.
+LIST_SEND_WORKERS = env_int("LIST_SEND_WORKERS", 2)
+# An ESP error is retried this many times in all, waiting RETRY_SECONDS, then twice as long...
+LIST_SEND_MAX_ATTEMPTS = env_int("LIST_SEND_MAX_ATTEMPTS", 5)
+LIST_SEND_RETRY_SECONDS = env_int("LIST_SEND_RETRY_SECONDS", 60)
+# A batch handed to the ESP longer ago than this without an answer belongs to a worker that
+# died: it is marked "interrupted" and never sent again (nobody gets a second copy).
+LIST_SEND_CLAIM_TIMEOUT_SECONDS = env_int("LIST_SEND_CLAIM_TIMEOUT_SECONDS", 600)
+# How the ESP writes a merge field in a message body ({} is the field's name), e.g.
+# "%recipient.{}%" for Mailgun. Set, one API call carries a whole batch with each
+# recipient's own unsubscribe link as merge data; empty, each recipient gets a message
+# of their own over one connection (SMTP, Postmark or Amazon SES without templates).
+LIST_MERGE_FIELD_FORMAT = env_str("LIST_MERGE_FIELD_FORMAT", "")
+if LIST_MERGE_FIELD_FORMAT and LIST_MERGE_FIELD_FORMAT.count("{}") != 1:
+    raise ImproperlyConfigured('LIST_MERGE_FIELD_FORMAT must contain "{}" once, e.g. "%recipient.{}%".')
+# Bounces counted within this window (and since the member last resumed) pause a subscription.
+LIST_HARD_BOUNCE_LIMIT = env_int("LIST_HARD_BOUNCE_LIMIT", 2)
+LIST_SOFT_BOUNCE_LIMIT = env_int("LIST_SOFT_BOUNCE_LIMIT", 5)
+LIST_BOUNCE_WINDOW_DAYS = env_int("LIST_BOUNCE_WINDOW_DAYS", 30)
+# Retention: who received which post, and posts held for moderation (often from strangers).
+LIST_DELIVERY_RETENTION_DAYS = env_int("LIST_DELIVERY_RETENTION_DAYS", 90)
+LIST_HELD_POST_DAYS = env_int("LIST_HELD_POST_DAYS", 30)
 
 # --- billing ---
 # The store and the donation page sign each webhook call with this shared secret

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,6 +15,11 @@ urlpatterns = [
     path("", include("registrations.urls")),
     path("", include("billing.urls")),
 ]
+
+# The ESP's webhooks: members' posts (inbound) and reports on sent mail (tracking). Served only
+# with a secret for their basic auth: anymail would take anyone's calls otherwise.
+if settings.ANYMAIL.get("WEBHOOK_SECRET"):
+    urlpatterns.append(path("anymail/", include("anymail.urls")))
 
 handler404 = "mandrakeonline.views.page_not_found"
 handler500 = "mandrakeonline.views.server_error"

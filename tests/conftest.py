@@ -7,8 +7,11 @@ from django.conf import settings
 from django.db import connection
 from django.test import Client, TestCase
 from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Customer
+from accounts.reauthentication import PASSWORD_TYPED_AT
 
 PASSWORD = "correct horse battery staple"
 
@@ -94,3 +97,22 @@ def run_together(jobs: list[Callable[[], object]]) -> list[object]:
     for thread in threads:
         thread.join(timeout=60)
     return results
+
+
+def log_in_staff(client: Client, member: Customer) -> Client:
+    """Log a staff member in the way the admin requires: password and second factor."""
+    client.force_login(member)
+    device = TOTPDevice.objects.filter(user=member, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=member, name="authenticator", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
+def forget_when_password_was_typed(client: Client) -> None:
+    """Make the session's last password entry too old for the actions that need a recent one."""
+    session = client.session
+    session.pop(PASSWORD_TYPED_AT, None)
+    session.save()

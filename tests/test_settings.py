@@ -47,6 +47,41 @@ def test_production_refuses_to_start_without_the_store_webhook_secret():
     assert "STORE_WEBHOOK_SECRET" in result.stderr
 
 
+def test_without_the_esp_webhook_secret_the_deployment_checks_fail():
+    # anymail would take anyone's webhook calls: without the secret they are not served.
+    result = manage(
+        "check",
+        "--deploy",
+        DEBUG="0",
+        SECRET_KEY=secrets.token_urlsafe(50),
+        ALLOWED_HOSTS="portal.example.com",
+        STORE_WEBHOOK_SECRET=secrets.token_urlsafe(32),
+    )
+
+    assert result.returncode != 0
+    assert "mailinglists.E001" in result.stderr
+
+
+def test_merge_fields_need_an_esp_backend():
+    result = manage("check", LIST_MERGE_FIELD_FORMAT="%recipient.{}%")
+
+    assert result.returncode != 0
+    assert "mailinglists.E002" in result.stderr
+    assert (
+        manage(
+            "check", LIST_MERGE_FIELD_FORMAT="%recipient.{}%", EMAIL_BACKEND="anymail.backends.test.EmailBackend"
+        ).returncode
+        == 0
+    )
+
+
+def test_a_merge_field_format_without_its_slot_is_refused():
+    result = manage("check", LIST_MERGE_FIELD_FORMAT="%recipient.unsubscribe_url%")
+
+    assert result.returncode != 0
+    assert "LIST_MERGE_FIELD_FORMAT" in result.stderr
+
+
 def test_production_refuses_a_malformed_boolean():
     result = manage("check", DEBUG="maybe")
 
@@ -64,6 +99,7 @@ def test_production_settings_pass_the_deployment_checks_without_a_warning():
         SECRET_KEY=secrets.token_urlsafe(50),
         ALLOWED_HOSTS="portal.example.com",
         STORE_WEBHOOK_SECRET=secrets.token_urlsafe(32),
+        ANYMAIL_WEBHOOK_SECRET=f"esp:{secrets.token_urlsafe(32)}",
     )
 
     assert result.returncode == 0, result.stdout + result.stderr

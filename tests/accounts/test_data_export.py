@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import AccountEvent, DataExport
 from mandrakeonline.personal_data import registry
-from tests.conftest import PASSWORD
+from tests.conftest import forget_when_password_was_typed
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +22,8 @@ def _export_root(settings, tmp_path):
     settings.EXPORT_ROOT = tmp_path / "exports"
 
 
-def request_export(client, password=PASSWORD):
-    return client.post("/account/data/export/", {"password": password}, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+def request_export(client):
+    return client.post("/account/data/export/", HTTP_ACCEPT_LANGUAGE="en", follow=True)
 
 
 def download(client, data_export):
@@ -74,10 +74,12 @@ def test_the_export_holds_nothing_of_other_customers(customer_client, customer, 
     assert other_customer.last_name not in everything
 
 
-def test_a_wrong_password_exports_nothing(customer_client, mailoutbox):
-    response = request_export(customer_client, password="not my password")
+def test_without_a_recent_password_nothing_is_exported(customer_client, mailoutbox):
+    forget_when_password_was_typed(customer_client)
 
-    assert "This is not your current password." in response.content.decode()
+    response = request_export(customer_client)
+
+    assert response.redirect_chain[-1][0] == "/account/confirm-password/?next=%2Faccount%2Fdata%2Fexport%2F"
     assert not DataExport.objects.exists()
     assert mailoutbox == []
 

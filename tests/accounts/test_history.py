@@ -1,14 +1,14 @@
 import pytest
 
 from accounts.models import AccountEvent
-from tests.conftest import CommittingClient
+from tests.conftest import CommittingClient, log_in_staff
 
 pytestmark = pytest.mark.django_db
 
 
 def test_a_staff_view_of_the_record_appears_in_the_customers_history(customer_client, customer, staff):
     staff_client = CommittingClient()
-    staff_client.force_login(staff)
+    log_in_staff(staff_client, staff)
     assert staff_client.get(f"/admin/accounts/customer/{customer.pk}/change/").status_code == 200
 
     page = " ".join(customer_client.get("/account/history/", HTTP_ACCEPT_LANGUAGE="en").content.decode().split())
@@ -20,7 +20,7 @@ def test_a_staff_view_of_the_record_appears_in_the_customers_history(customer_cl
 
 
 def test_saving_the_record_in_the_admin_is_not_counted_as_a_view(customer, staff, client):
-    client.force_login(staff)
+    log_in_staff(client, staff)
 
     client.get("/admin/accounts/customer/")  # the list is not a view of one record
 
@@ -69,7 +69,7 @@ def test_staff_opening_a_registration_or_subscription_is_recorded_too(customer, 
     mailing_list = MailingList.objects.create(name_en="Cooker", name_fr="Cooker", slug="cooker")
     subscription = Subscription.objects.create(customer=customer, mailing_list=mailing_list)
     staff_client = CommittingClient()
-    staff_client.force_login(staff)
+    log_in_staff(staff_client, staff)
 
     assert staff_client.get(f"/admin/registrations/registration/{registration.pk}/change/").status_code == 200
     assert staff_client.get(f"/admin/mailinglists/subscription/{subscription.pk}/change/").status_code == 200

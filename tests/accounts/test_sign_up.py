@@ -15,12 +15,14 @@ SIGN_UP = {
 }
 
 
-def test_sign_up_shows_the_new_number_and_emails_it_in_the_chosen_language(client, mailoutbox):
+def test_sign_up_emails_the_new_number_in_the_chosen_language(client, mailoutbox):
     response = client.post("/signup/", SIGN_UP, follow=True)
 
     customer = Customer.objects.get()
-    assert response.redirect_chain[-1][0] == "/signup/welcome/"
-    assert customer.formatted_number in response.content.decode()
+    assert response.redirect_chain[-1][0] == "/signup/sent/"
+    # The page says nothing an existing address would not get: the number is in the email.
+    assert customer.formatted_number not in response.content.decode()
+    assert "_auth_user_id" not in client.session
     assert customer.email == "Claire.Dupont@example.com"  # the domain is lower-cased
     assert not customer.email_verified
     assert len(mailoutbox) == 1
@@ -32,6 +34,15 @@ def test_sign_up_shows_the_new_number_and_emails_it_in_the_chosen_language(clien
     assert client.cookies["django_language"].value == "fr"
 
 
+def test_the_number_from_the_email_logs_in(client, mailoutbox):
+    client.post("/signup/", SIGN_UP)
+    number = Customer.objects.get().formatted_number
+
+    response = client.post("/login/", {"username": number, "password": PASSWORD})
+
+    assert response["Location"] == "/account/"
+
+
 def test_the_link_in_the_welcome_email_verifies_the_address_on_post_only(client, mailoutbox):
     client.post("/signup/", SIGN_UP)
     link = link_in(mailoutbox[0], "/verify-email/")
@@ -40,8 +51,11 @@ def test_the_link_in_the_welcome_email_verifies_the_address_on_post_only(client,
     assert response.status_code == 200
     assert not Customer.objects.get().email_verified
 
-    client.post(link)
-    assert Customer.objects.get().email_verified
+    confirmed = client.post(link)
+    customer = Customer.objects.get()
+    assert customer.email_verified
+    # Having the mailbox, the new customer now also sees their number on screen.
+    assert customer.formatted_number in confirmed.content.decode()
 
     # Used once, the link no longer works.
     assert client.get(link).status_code == 404
@@ -61,13 +75,15 @@ def test_a_tampered_verification_link_gets_a_friendly_404(client, mailoutbox):
     assert not Customer.objects.get().email_verified
 
 
-def test_an_address_already_used_is_refused_whatever_its_case(client, customer, mailoutbox):
-    response = client.post("/signup/", {**SIGN_UP, "email": "ALICE@example.com"})
+def test_an_address_already_used_gets_the_same_answer_and_its_owner_is_told(client, customer, mailoutbox):
+    response = client.post("/signup/", {**SIGN_UP, "email": "ALICE@example.com"}, follow=True)
 
-    assert response.status_code == 200
-    assert "An account already uses this email address" in response.content.decode()
+    assert response.redirect_chain[-1][0] == "/signup/sent/"
     assert Customer.objects.count() == 1
-    assert mailoutbox == []
+    [notice] = mailoutbox
+    assert notice.to == ["alice@example.com"]
+    assert notice.subject == "Someone tried to create an account with your address"
+    assert "/forgot-number/" in notice.body
 
 
 @pytest.mark.parametrize(

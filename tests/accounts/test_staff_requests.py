@@ -7,7 +7,7 @@ from django.contrib.auth.models import Permission
 from django.utils import timezone
 
 from accounts.models import Customer, DataExport, PrivacyRequest
-from tests.conftest import CommittingClient, make_customer
+from tests.conftest import CommittingClient, log_in_staff, make_customer
 
 pytestmark = pytest.mark.django_db
 
@@ -37,7 +37,7 @@ def privacy_officer(db):
 @pytest.fixture
 def officer_client(privacy_officer):
     browser = CommittingClient()
-    browser.force_login(privacy_officer)
+    log_in_staff(browser, privacy_officer)
     return browser
 
 
@@ -93,7 +93,7 @@ def test_staff_without_the_permission_cannot_export_or_delete(customer):
     support = make_customer("support@example.com", is_staff=True)
     support.user_permissions.add(Permission.objects.get(codename="view_customer"))
     browser = CommittingClient()
-    browser.force_login(support)
+    log_in_staff(browser, support)
 
     assert browser.get(f"/admin/accounts/customer/{customer.pk}/export-data/").status_code == 403
     assert browser.post(f"/admin/accounts/customer/{customer.pk}/delete-account/").status_code == 403

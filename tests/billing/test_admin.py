@@ -7,7 +7,7 @@ from django.test import Client
 
 from billing.models import Invoice, Order
 from tests.billing.conftest import apply, paid, placed
-from tests.conftest import make_customer
+from tests.conftest import log_in_staff, make_customer
 from tests.test_admin_lists import assert_no_full_scan
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def staff_client(staff):
     client = Client()
-    client.force_login(staff)
+    log_in_staff(client, staff)
     return client
 
 
@@ -30,7 +30,7 @@ def billing_staff():
 @pytest.fixture
 def billing_client(billing_staff):
     client = Client()
-    client.force_login(billing_staff)
+    log_in_staff(client, billing_staff)
     return client
 
 

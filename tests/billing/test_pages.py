@@ -12,6 +12,7 @@ from accounts.overview import sections_for
 from billing import overview
 from billing.models import Donation, Invoice
 from tests.billing.conftest import apply, delivered, donation, paid, placed, refund, shipped
+from tests.conftest import log_in_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -267,6 +268,6 @@ def test_the_account_overview_shows_the_latest_orders(customer_client, records):
 
 def test_staff_cannot_read_customer_pages_of_someone_else(records, staff):
     staff_client = Client()
-    staff_client.force_login(staff)
+    log_in_staff(staff_client, staff)
 
     assert staff_client.get(records["invoice_pdf"]).status_code == 404

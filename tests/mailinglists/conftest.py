@@ -1,7 +1,10 @@
 import pytest
+from django.test import TestCase
 
-from mailinglists.models import MailingList, Subscription, SubscriptionEvent
+from mailinglists import services
+from mailinglists.models import MailingList, Post, Subscription, SubscriptionEvent
 from mailinglists.tokens import make_token
+from tests.conftest import log_in_staff, make_customer
 
 
 def make_list(slug: str, **fields) -> MailingList:
@@ -62,5 +65,83 @@ def subscription(customer, cooker):
 
 @pytest.fixture
 def staff_client(client, staff):
-    client.force_login(staff)
+    log_in_staff(client, staff)
     return client
+
+
+# --- Posts and their delivery ------------------------------------------------------------
+
+ESP = "anymail.backends.test.EmailBackend"
+MERGE_FIELD_FORMAT = "%recipient.{}%"  # Mailgun's; anymail's test backend merges nothing
+WEBHOOK_AUTH = "esp:webhook-secret"
+
+
+@pytest.fixture
+def esp(settings):
+    """Batch sending through anymail's test backend (messages land in mail.outbox with the
+    parameters anymail would give the ESP), without pacing."""
+    settings.EMAIL_BACKEND = ESP
+    settings.LIST_MERGE_FIELD_FORMAT = MERGE_FIELD_FORMAT
+    settings.LIST_SEND_RATE = 0
+    settings.LIST_SEND_BATCH_SIZE = 3
+    settings.ANYMAIL = {**settings.ANYMAIL, "WEBHOOK_SECRET": WEBHOOK_AUTH}
+    return settings
+
+
+def members(mailing_list, count: int, *, prefix: str = "member", language: str | None = None) -> list:
+    """`count` customers, each subscribed to the list; alternately English and French unless
+    a language is given."""
+    return [
+        subscribe(
+            make_customer(f"{prefix}{number}@example.net", language=language or ("fr" if number % 2 else "en")),
+            mailing_list,
+        )
+        for number in range(count)
+    ]
+
+
+def draft(mailing_list, author, **fields) -> Post:
+    fields = {"subject": "Mandrake Linux 10.1 is out", "text": "Download it today.", **fields}
+    return Post.objects.create(mailing_list=mailing_list, created_by=author, **fields)
+
+
+def send_now(post, actor) -> Post:
+    """Send a post as the admin's button does, running the tasks its commit queues."""
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        services.post_send(post=post, actor=actor)
+    post.refresh_from_db()
+    return post
+
+
+def received_by(outbox) -> list[str]:
+    """Every address a copy went to, once per copy (batch messages count once per recipient)."""
+    return sorted(address for message in outbox for address in message.to)
+
+
+@pytest.fixture
+def list_manager(db):
+    from django.contrib.auth.models import Group
+
+    manager = make_customer("lists@example.com", first_name="Lou", last_name="Lists", is_staff=True)
+    manager.groups.add(Group.objects.get(name="List managers"))
+    return manager
+
+
+@pytest.fixture
+def scripted_esp(esp, monkeypatch):
+    from tests.mailinglists.backends import ScriptedESP
+
+    esp.EMAIL_BACKEND = "tests.mailinglists.backends.ScriptedESP"
+    monkeypatch.setattr(ScriptedESP, "before_call", None)
+    monkeypatch.setattr(ScriptedESP, "after_accept", None)
+    monkeypatch.setattr(ScriptedESP, "statuses", {})
+    return ScriptedESP
+
+
+@pytest.fixture
+def webhooks(esp):
+    """anymail's webhook views checking our basic-auth secret, and Mailgun's signature."""
+    from tests.mailinglists.webhooks import MAILGUN_SIGNING_KEY
+
+    esp.ANYMAIL = {**esp.ANYMAIL, "MAILGUN_WEBHOOK_SIGNING_KEY": MAILGUN_SIGNING_KEY}
+    return esp

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth.models import Group, Permission
 
 from mailinglists.models import MailingList, SubscriberExport, Subscription, SubscriptionEvent
-from tests.conftest import make_customer
+from tests.conftest import log_in_staff, make_customer
 from tests.mailinglists.conftest import make_list, subscribe
 from tests.test_admin_lists import assert_no_full_scan
 
@@ -23,13 +23,6 @@ def export_url(mailing_list) -> str:
 def read_csv(response) -> list[list[str]]:
     content = b"".join(response.streaming_content).decode()
     return list(csv.reader(io.StringIO(content)))
-
-
-@pytest.fixture
-def list_manager(db):
-    manager = make_customer("lists@example.com", first_name="Lou", last_name="Lists", is_staff=True)
-    manager.groups.add(Group.objects.get(name="List managers"))
-    return manager
 
 
 @pytest.fixture
@@ -51,9 +44,9 @@ def test_the_list_page_counts_active_subscribers_in_one_query(
         subscribe(customer, mailing_list)
         subscribe(other_customer, mailing_list, status=Status.UNSUBSCRIBED if number % 2 else Status.ACTIVE)
 
-    # Session, staff member, the total count, the filtered count, the page of lists with
-    # their counts: the same whatever the number of lists.
-    with django_assert_num_queries(5):
+    # Session, staff member, their second-factor device, the total count, the filtered
+    # count, the page of lists with their counts: the same whatever the number of lists.
+    with django_assert_num_queries(6):
         response = staff_client.get(LISTS_URL, {"all": ""})
 
     results = list(response.context["cl"].result_list)
@@ -96,8 +89,9 @@ def test_the_subscription_page_runs_a_constant_number_of_queries(
     for number in range(row_count):
         subscribe(make_customer(f"member{number}@example.net"), cooker)
 
-    # Session, staff member, the page (with customer and list), and the list filter's choices.
-    with django_assert_num_queries(5):
+    # Session, staff member, their second-factor device, the page (with customer and list),
+    # and the list filter's choices.
+    with django_assert_num_queries(6):
         staff_client.get(SUBSCRIPTIONS_URL)
 
 
@@ -144,7 +138,7 @@ def test_the_export_holds_only_active_subscribers(
     subscribe(other_customer, cooker, status=Status.UNSUBSCRIBED)
     subscribe(make_customer("suspended@example.net"), cooker, status=Status.SUSPENDED)
     subscribe(make_customer("elsewhere@example.net"), announcements)
-    client.force_login(list_manager)
+    log_in_staff(client, list_manager)
 
     response = client.get(export_url(cooker), HTTP_ACCEPT_LANGUAGE="en")
 
@@ -167,7 +161,7 @@ def test_the_export_defuses_spreadsheet_formulas(staff_client, cooker):
 
 
 def test_staff_without_the_export_permission_get_403(client, support_agent, subscription, cooker):
-    client.force_login(support_agent)
+    log_in_staff(client, support_agent)
 
     assert client.get(LISTS_URL).status_code == 200
     assert "Active subscribers (CSV)" not in client.get(LISTS_URL).content.decode()
@@ -194,11 +188,19 @@ def test_the_list_managers_role_exists_on_a_fresh_database():
         "view_subscriptionevent",
         "export_subscribers",
         "view_subscriberexport",
+        # Posts and their delivery (issue 6).
+        "add_post",
+        "change_post",
+        "view_post",
+        "delete_post",
+        "send_post",
+        "moderate_post",
+        "view_delivery",
     }
 
 
 def test_a_list_manager_sees_the_export_link_and_unsubscribes_in_bulk(client, list_manager, subscription, cooker):
-    client.force_login(list_manager)
+    log_in_staff(client, list_manager)
 
     assert "Active subscribers (CSV)" in client.get(LISTS_URL, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     client.post(SUBSCRIPTIONS_URL, {"action": "unsubscribe_selected", "_selected_action": [subscription.pk]})

@@ -1,7 +1,7 @@
 import pytest
 
 from mailinglists import demo
-from mailinglists.models import MailingList, Subscription
+from mailinglists.models import MailingList, Post, Subscription
 from tests.conftest import make_customer
 
 pytestmark = pytest.mark.django_db
@@ -31,3 +31,11 @@ def test_the_demo_lists_are_in_both_languages(db):
     assert cooker.name_fr == "Cooker (développement)"
     assert "\u00a0:" in cooker.description_fr
     assert cooker.members_may_post
+
+
+def test_the_demo_has_a_post_in_the_archive_and_one_to_moderate(customer, staff):
+    demo.seed(customer=customer, staff=staff)
+    demo.seed(customer=customer, staff=staff)
+
+    posts = Post.objects.filter(mailing_list__slug="cooker")
+    assert sorted(posts.values_list("status", flat=True)) == [Post.Status.HELD, Post.Status.SENDING]

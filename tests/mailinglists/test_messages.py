@@ -41,9 +41,14 @@ def test_a_list_message_carries_exactly_the_list_headers(subscription):
     assert parsed["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
     assert sorted(name for name in parsed if name.lower().startswith("list-")) == [
         "List-Id",
+        "List-Post",
         "List-Unsubscribe",
         "List-Unsubscribe-Post",
     ]
+    # "Reply to list" (RFC 2369); the loop mark and the hint to auto-responders (RFC 3834).
+    assert parsed["List-Post"] == "<mailto:cooker@lists.mandrakeonline.net>"
+    assert parsed["X-Loop"] == "cooker.lists.mandrakeonline.net"
+    assert parsed["Precedence"] == "list"
     assert parsed["To"] == "alice@example.com"
     assert parsed["From"] == "cooker@lists.mandrakeonline.net"
     assert parsed["Subject"] == "Cooker weekly"
@@ -58,6 +63,7 @@ def test_without_a_list_address_there_is_no_mailto(customer, announcements, sett
     assert header_links(parsed) == [unsubscribe_url(subscription)]
     assert parsed["List-Id"] == '"Mandrake announcements" <announcements.lists.example.org>'
     assert parsed["From"] == "Mandrake Online <no-reply@mandrakeonline.net>"
+    assert parsed["List-Post"] is None  # an announcement list: nobody writes to it
 
 
 def test_quotes_in_a_list_name_stay_inside_the_list_id_phrase(subscription, cooker):

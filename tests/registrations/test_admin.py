@@ -1,7 +1,7 @@
 import pytest
 
 from registrations.models import Configuration, Product, RegistrationEvent
-from tests.conftest import CommittingClient
+from tests.conftest import CommittingClient, log_in_staff
 from tests.registrations.conftest import days_ago, make_product, make_registration, page_text
 from tests.test_admin_lists import assert_no_full_scan
 
@@ -13,7 +13,7 @@ LIST_URL = "/admin/registrations/registration/"
 @pytest.fixture
 def admin_client_(staff):
     client = CommittingClient()
-    client.force_login(staff)
+    log_in_staff(client, staff)
     return client
 
 

@@ -2,7 +2,7 @@ import pytest
 from django.utils import timezone
 
 from registrations.models import Disclosure, RegistrationEvent
-from tests.conftest import CommittingClient, link_in, make_customer
+from tests.conftest import CommittingClient, link_in, log_in_staff, make_customer
 from tests.registrations.conftest import make_disclosure, page_text
 
 pytestmark = pytest.mark.django_db
@@ -12,7 +12,7 @@ ADD_URL = "/admin/registrations/disclosure/add/"
 
 def staff_client(member) -> CommittingClient:
     client = CommittingClient()
-    client.force_login(member)
+    log_in_staff(client, member)
     return client
 
 

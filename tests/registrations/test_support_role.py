@@ -4,7 +4,7 @@ disclosures, and nothing of billing."""
 import pytest
 from django.contrib.auth.models import Group, Permission
 
-from tests.conftest import CommittingClient
+from tests.conftest import CommittingClient, log_in_staff
 from tests.registrations.conftest import page_text
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +42,7 @@ def test_nobody_can_be_given_the_right_to_change_or_delete_a_disclosure():
 @pytest.fixture
 def support_client(support):
     client = CommittingClient()
-    client.force_login(support)
+    log_in_staff(client, support)
     return client
 
 

@@ -10,7 +10,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('mailinglists', '0002_list_managers_group'),
+        ('mailinglists', '0004_list_managers_send_posts'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     atomic = False
 
     dependencies = [
-        ('accounts', '0010_inactivity_warnings'),
+        ('accounts', '0012_privacy_officer_group'),
         ('auth', '0012_alter_user_first_name_max_length'),
     ]
 
