@@ -916,7 +916,8 @@ def write_report(args, run_dir: Path, reference: Result, results: list[Result], 
     busiest = max([reference, *results], key=lambda result: result.others_cpu_percent)
     report = "\n".join(
         [
-            f"Run of {datetime.datetime.now():%Y-%m-%d %H:%M} (commit {commit}), scale {args.scale}: {volumes}.",
+            f"Run of {datetime.datetime.now(datetime.UTC):%Y-%m-%d %H:%M} UTC (commit {commit}), "
+            f"scale {args.scale}: {volumes}.",
             f"Machine: {host['cpu']}, {host['cores']} cores, {host['memory_gb']} GB, {host['system']}, "
             f"Python {host['python']}.",
             f"Server: gunicorn, {args.workers} workers x {args.threads} thread(s), DEBUG off, on 127.0.0.1; "
