@@ -3,10 +3,12 @@
     .venv/bin/python benchmarks/fanout.py                    # 100,000 subscribers
     .venv/bin/python benchmarks/fanout.py --million          # 1,000,000 (a few minutes)
     .venv/bin/python benchmarks/fanout.py --rate 5000        # with LIST_SEND_RATE=5000
+    .venv/bin/python benchmarks/fanout.py --million --batch 1000 --workers 1 --json   # for benchmarks/run
 
 For 1 and then 2 worker processes, it prints the time to write every recipient down
 (enqueue), the messages per second sent, the peak memory of each worker, and how many
-recipients got more than one copy (must be 0). What to look for: the workers' memory stays
+recipients got more than one copy (must be 0); --json prints each run's figures as a line of
+JSON instead, with the calls made to the ESP and the CPU time spent. What to look for: the workers' memory stays
 the same from 100,000 to 1,000,000 subscribers, and with --rate the throughput sits at the
 rate, far below what the database allows without it.
 
@@ -17,6 +19,7 @@ recipient and notes the delivery ids it was given, to count duplicates.
 """
 
 import argparse
+import json
 import multiprocessing
 import os
 import resource
@@ -82,7 +85,8 @@ class CountingESP(_TestBackend):
     def post_to_esp(self, payload, message):
         ids = [metadata["delivery"] for metadata in message.merge_metadata.values()]
         with Path(os.environ["FANOUT_LOG"]).open("a") as log:
-            log.write("\n".join(ids) + "\n")
+            # One "call" line per call to the ESP, then the delivery ids it carried.
+            log.write("call\n" + "\n".join(ids) + "\n")
         status = AnymailRecipientStatus(message_id=None, status="sent")
         return {"recipient_status": dict.fromkeys(payload.recipient_emails, status)}
 
@@ -128,7 +132,7 @@ def _worker(post_id: int, log_path: str, results) -> None:
     os.environ["FANOUT_LOG"] = log_path
     started = time.time()  # wall clock: compared across processes
     delivery.run_worker(post_id)
-    results.put((started, time.time(), _peak_mib()))
+    results.put((started, time.time(), _peak_mib(), time.process_time()))
 
 
 def _peak_mib() -> float:
@@ -150,9 +154,9 @@ def _run(mailing_list, workers: int, count: int, folder: str) -> dict:
 
     SendPacer.objects.all().delete()
     post = Post.objects.create(mailing_list=mailing_list, subject="Benchmark", text="Hello.", status="sending")
-    started = time.perf_counter()
+    started, enqueue_cpu = time.perf_counter(), time.process_time()
     delivery.write_recipients(post.pk)
-    enqueue_seconds = time.perf_counter() - started
+    enqueue_seconds, enqueue_cpu = time.perf_counter() - started, time.process_time() - enqueue_cpu
     connection.close()  # not shared with the children
 
     context = multiprocessing.get_context("spawn")
@@ -165,18 +169,25 @@ def _run(mailing_list, workers: int, count: int, folder: str) -> dict:
     for process in processes:
         process.join()
     # From the first worker's start to the last one's end, without the processes' start-up.
-    send_seconds = max(end for _start, end, _peak in measured) - min(start for start, _end, _peak in measured)
+    send_seconds = max(end for _start, end, _peak, _cpu in measured) - min(start for start, *_rest in measured)
 
     copies: dict[str, int] = {}
+    calls = 0
     for log in logs:
         for line in Path(log).read_text().split():
-            copies[line] = copies.get(line, 0) + 1
+            if line == "call":
+                calls += 1
+            else:
+                copies[line] = copies.get(line, 0) + 1
     post.refresh_from_db()
     return {
         "enqueue_seconds": enqueue_seconds,
         "send_seconds": send_seconds,
         "per_second": count / send_seconds,
-        "peak_mib": [round(peak) for _start, _end, peak in measured],
+        "peak_mib": [round(peak) for _start, _end, peak, _cpu in measured],
+        "esp_calls": calls,
+        # The Python side of the fan-out: writing the recipients down, then the workers.
+        "cpu_seconds": enqueue_cpu + sum(cpu for *_rest, cpu in measured),
         "duplicates": sum(1 for seen in copies.values() if seen > 1),
         "recipients": len(copies),
         "sent": Delivery.objects.filter(post=post, status="sent").count(),
@@ -190,6 +201,8 @@ def main() -> int:
     parser.add_argument("--million", action="store_true", help="1,000,000 subscribers")
     parser.add_argument("--rate", type=int, default=0, help="LIST_SEND_RATE (0: no limit)")
     parser.add_argument("--batch", type=int, default=500, help="LIST_SEND_BATCH_SIZE")
+    parser.add_argument("--workers", default="1,2", help="worker processes of each run (default 1,2)")
+    parser.add_argument("--json", action="store_true", help="print each run's figures as a line of JSON")
     args = parser.parse_args()
     count = 1_000_000 if args.million else args.subscribers
     if _TestBackend is object:
@@ -219,10 +232,13 @@ def main() -> int:
         header = f"{'workers':>7}  {'enqueue':>9}  {'send':>9}  {'messages/s':>10}  {'peak MiB each':>13}  duplicates"
         print(header)
         with tempfile.TemporaryDirectory() as folder:
-            for workers in (1, 2):
+            for workers in (int(number) for number in args.workers.split(",")):
                 result = _run(mailing_list, workers, count, folder)
                 assert result["sent"] == result["recipients"] == count, result
                 assert result["status"] == "sent", result
+                if args.json:
+                    print(json.dumps({"subscribers": count, "workers": workers, "batch": args.batch, **result}))
+                    continue
                 peaks = "/".join(str(peak) for peak in result["peak_mib"])
                 print(
                     f"{workers:>7}  {result['enqueue_seconds']:>8.1f}s  {result['send_seconds']:>8.1f}s  "

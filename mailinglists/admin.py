@@ -158,7 +158,7 @@ class SubscriptionEventInline(admin.TabularInline):
 
 
 @admin.register(Subscription)
-class SubscriptionAdmin(CustomerNumberSearchMixin, StaffAccessAuditMixin, admin.ModelAdmin):
+class SubscriptionAdmin(StaffAccessAuditMixin, CustomerNumberSearchMixin, admin.ModelAdmin):
     list_display = ["formatted_number", "customer_email", "mailing_list", "status", "status_changed_at"]
     list_filter = ["mailing_list", "status"]
     list_select_related = ["customer", "mailing_list"]
@@ -454,17 +454,16 @@ def _moderation_message(action: str) -> str:
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(CustomerNumberSearchMixin, StaffAccessAuditMixin, admin.ModelAdmin):
+class DeliveryAdmin(StaffAccessAuditMixin, CustomerNumberSearchMixin, admin.ModelAdmin):
     """Each recipient of each post: read only, and each opening is in the customer's history."""
 
     list_display = ["formatted_number", "customer_email", "post", "status", "attempts", "sent_at", "outcome"]
     list_filter = ["status", "outcome"]
     list_select_related = ["subscription__customer", "post"]
-    search_fields = ["subscription__customer__email"]
-    search_help_text = _("A customer number (spaces allowed) or an email address.")
+    search_fields = ["subscription__customer__email__istartswith"]
+    search_help_text = _("A customer number (spaces allowed) or the start of an email address.")
     customer_path = "subscription__customer"
     ordering = ["-pk"]
-    show_full_result_count = False
     fields = [
         "post",
         "subscription",

@@ -15,7 +15,7 @@ benchmarks only, and ``manage.py generate_bench_data`` refuses to run in product
 
 Some accounts are there for the benchmarks: PROFILE_COUNT customers each with 10 lists,
 5 registrations and 20 orders (the account overview's target), the EXPORT customer with
-1,000 orders and 100 registrations, and a STAFF member for the admin.
+1,000 orders and 100 registrations, and a STAFF member for the admin, with an authenticator.
 """
 
 import base64
@@ -32,8 +32,9 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import customer_numbers
+from accounts import customer_numbers, two_factor
 from accounts.customer_numbers import BODY_LENGTH
 from accounts.models import AccountEvent, Customer, IssuedCustomerNumber
 from billing.models import (
@@ -680,6 +681,9 @@ class BenchData:
                     event_id += 1
 
         self._copy(AccountEvent, ["id", "customer_id", "kind", "changed_fields", "actor_id", "created_at"], events())
+        # The admin wants staff to pass a second factor: the benchmark reads this key to
+        # make the codes.
+        TOTPDevice.objects.create(user_id=kept.ids[staff], name=two_factor.AUTHENTICATOR_NAME, confirmed=True)
         return kept
 
     # --- mailing lists -------------------------------------------------------------

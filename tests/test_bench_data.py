@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.models import Count, Sum
 
-from accounts import customer_numbers
+from accounts import customer_numbers, two_factor
 from accounts.models import Customer, IssuedCustomerNumber
 from billing.models import DocumentCounter, Invoice, Order, OrderLine
 from mailinglists.models import Subscription
@@ -70,7 +70,9 @@ def test_the_benchmark_accounts_hold_what_the_targets_name_and_log_in(generated,
     assert Order.objects.for_customer(export).count() == 1000
     assert Registration.objects.for_customer(export).count() == 100
     assert Configuration.objects.filter(registration__customer=export).count() == 100
-    assert Customer.objects.get(email=STAFF_EMAIL).is_staff
+    staff = Customer.objects.get(email=STAFF_EMAIL)
+    assert staff.is_staff
+    assert two_factor.has_two_factor(staff)
 
     browser = CommittingClient()
     response = browser.post("/login/", {"username": profile.customer_number, "password": BENCH_PASSWORD})
