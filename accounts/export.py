@@ -10,6 +10,8 @@ import datetime
 import html
 import json
 import secrets
+import shutil
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from mandrakeonline.personal_data import registry
 EXPORT_FORMAT = "mandrakeonline.export"
 EXPORT_VERSION = 1
 CHUNK_SIZE = 500
+PAGE_IN_MEMORY = 4 * 2**20
 
 
 def export_path(export: DataExport) -> Path:
@@ -52,8 +55,19 @@ class _Progress:
             self.export.save(update_fields=["records_done"])
 
 
-def _write_json(archive: zipfile.ZipFile, export: DataExport, progress: _Progress) -> None:
+def _html_head(customer) -> str:
+    title = _("Everything Mandrake holds about customer %(number)s") % {"number": customer.formatted_number}
+    return (
+        f'<!doctype html><html lang="{customer.language}"><head><meta charset="utf-8">'
+        f"<title>{html.escape(title)}</title></head><body><h1>{html.escape(title)}</h1>"
+    )
+
+
+def _write_records(archive: zipfile.ZipFile, export: DataExport, progress: _Progress, page) -> None:
+    """data.json into the archive and, from the same rows, data.html into ``page``: each row
+    is read from the database once for both."""
     customer = export.customer
+    escape = html.escape
     with archive.open("data.json", "w", force_zip64=True) as raw:
         header = {
             "format": EXPORT_FORMAT,
@@ -64,37 +78,26 @@ def _write_json(archive: zipfile.ZipFile, export: DataExport, progress: _Progres
         }
         raw.write(json.dumps(header, ensure_ascii=False)[:-1].encode())
         raw.write(b', "records": {')
-        for index, declared in enumerate(registry.personal_models()):
-            raw.write((", " if index else "").encode() + json.dumps(declared.label).encode() + b": [")
-            for position, row in enumerate(declared.rows_for(customer).iterator(chunk_size=CHUNK_SIZE)):
-                record = {"id": row.pk, "fields": registry.export_instance(row)}
-                raw.write((", " if position else "").encode() + json.dumps(record, ensure_ascii=False).encode())
-                progress.advance()
-            raw.write(b"]")
+        # The page is for people: in the customer's language, as are its dates and labels.
+        with translation.override(customer.language):
+            page.write(_html_head(customer).encode())
+            for index, declared in enumerate(registry.personal_models()):
+                entries = registry.fields_of(declared.model)
+                raw.write((", " if index else "").encode() + json.dumps(declared.label).encode() + b": [")
+                headings = "".join(f'<th scope="col">{escape(str(entry.label))}</th>' for entry in entries)
+                page.write(
+                    f"<h2>{escape(str(declared.title))}</h2><table><thead><tr>{headings}</tr></thead><tbody>".encode()
+                )
+                for position, row in enumerate(declared.rows_for(customer).iterator(chunk_size=CHUNK_SIZE)):
+                    record = {"id": row.pk, "fields": registry.export_instance(row)}
+                    raw.write((", " if position else "").encode() + json.dumps(record, ensure_ascii=False).encode())
+                    cells = "".join(f"<td>{escape(str(entry.display_value(row)))}</td>" for entry in entries)
+                    page.write(f"<tr>{cells}</tr>".encode())
+                    progress.advance()
+                raw.write(b"]")
+                page.write(b"</tbody></table>")
+            page.write(b"</body></html>")
         raw.write(b"}}")
-
-
-def _write_html(archive: zipfile.ZipFile, export: DataExport) -> None:
-    customer = export.customer
-    escape = html.escape
-    with translation.override(customer.language), archive.open("data.html", "w", force_zip64=True) as raw:
-        title = _("Everything Mandrake holds about customer %(number)s") % {"number": customer.formatted_number}
-        raw.write(
-            f'<!doctype html><html lang="{customer.language}"><head><meta charset="utf-8">'
-            f"<title>{escape(title)}</title></head><body><h1>{escape(title)}</h1>".encode()
-        )
-        for declared in registry.personal_models():
-            entries = registry.fields_of(declared.model)
-            raw.write(f"<h2>{escape(str(declared.title))}</h2>".encode())
-            raw.write(b"<table><thead><tr>")
-            for entry in entries:
-                raw.write(f'<th scope="col">{escape(str(entry.label))}</th>'.encode())
-            raw.write(b"</tr></thead><tbody>")
-            for row in declared.rows_for(customer).iterator(chunk_size=CHUNK_SIZE):
-                cells = "".join(f"<td>{escape(str(entry.display_value(row)))}</td>" for entry in entries)
-                raw.write(f"<tr>{cells}</tr>".encode())
-            raw.write(b"</tbody></table>")
-        raw.write(b"</body></html>")
 
 
 def build_export(export: DataExport) -> None:
@@ -108,10 +111,18 @@ def build_export(export: DataExport) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     progress = _Progress(export)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        _write_json(archive, export, progress)
-        _write_html(archive, export)
+        # The page waits in a temporary file (on disk past a few megabytes) while data.json
+        # is written: an archive takes one entry at a time.
+        with tempfile.SpooledTemporaryFile(max_size=PAGE_IN_MEMORY) as page:
+            _write_records(archive, export, progress, page)
+            page.seek(0)
+            with archive.open("data.html", "w", force_zip64=True) as raw:
+                shutil.copyfileobj(page, raw)
         for file_name, chunks in registry.attachments_for(customer):
-            with archive.open(f"attachments/{file_name}", "w", force_zip64=True) as attachment:
+            # Stored, not deflated: the attachments are PDFs, compressed already.
+            entry = zipfile.ZipInfo(f"attachments/{file_name}", date_time=timezone.localtime().timetuple()[:6])
+            entry.compress_type = zipfile.ZIP_STORED
+            with archive.open(entry, "w", force_zip64=True) as attachment:
                 for chunk in chunks:
                     attachment.write(chunk)
     export.status = DataExport.Status.READY

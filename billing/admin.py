@@ -14,7 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from accounts.admin import CustomerNumberSearchMixin
-from billing import pdf, views
+from billing import documents, views
 from billing.models import (
     Donation,
     Invoice,
@@ -184,7 +184,7 @@ class InvoiceAdmin(ReadOnlyMixin, CustomerNumberSearchMixin, admin.ModelAdmin):
         invoice = get_object_or_404(
             Invoice.objects.select_related("order", "corrects").prefetch_related("lines"), pk=pk
         )
-        return views.pdf_response(pdf.render_invoice(invoice), invoice.pdf_filename())
+        return views.pdf_response(documents.invoice_pdf(invoice), invoice.pdf_filename())
 
 
 @admin.register(Donation)

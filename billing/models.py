@@ -540,3 +540,62 @@ class Donation(ProviderReference):
 
     def kept_until(self) -> datetime.date:
         return kept_until(self.received_at)
+
+
+class DocumentCopy(models.Model):
+    """The PDF of an invoice, credit note or donation receipt, drawn once and kept.
+
+    Drawing one takes reportlab tens of milliseconds: an export of a customer with a
+    thousand orders spent nearly all its time drawing. Copies are drawn by a task when the
+    document is issued, or on first use in another language, and read back afterwards. They
+    are derived data: the invoice or donation row stays the record, and a copy goes with it
+    (purged after its legal period) or with the account (the copy shows the customer number
+    that deletion takes off the invoice).
+    """
+
+    invoice = models.ForeignKey(
+        Invoice, on_delete=models.CASCADE, null=True, blank=True, related_name="copies", verbose_name=_("invoice")
+    )
+    donation = models.ForeignKey(
+        Donation, on_delete=models.CASCADE, null=True, blank=True, related_name="copies", verbose_name=_("donation")
+    )
+    customer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="document_copies",
+        verbose_name=_("customer"),
+    )
+    language = models.CharField(_("language"), max_length=8)
+    pdf = models.BinaryField(_("PDF"))
+    created_at = models.DateTimeField(_("drawn on"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("PDF copy")
+        verbose_name_plural = _("PDF copies")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(invoice__isnull=False, donation__isnull=True)
+                | Q(invoice__isnull=True, donation__isnull=False),
+                name="document_copy_of_one_document",
+            ),
+            models.UniqueConstraint(
+                fields=["invoice", "language"], condition=Q(invoice__isnull=False), name="document_copy_invoice_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["donation", "language"],
+                condition=Q(donation__isnull=False),
+                name="document_copy_donation_unique",
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "language"], name="document_copy_customer")]
+
+    def __str__(self):
+        return f"{self.invoice or self.donation} ({self.language})"
+
+    @property
+    def file_name(self) -> str:
+        if self.invoice_id:
+            return f"invoices/{self.invoice.pdf_filename()}"
+        return f"receipts/{self.donation.receipt_number}.pdf"

@@ -10,11 +10,11 @@ Each record tells until when it is kept with its ``kept_until()`` method.
 """
 
 from django.db.models import Max
-from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from billing import pdf
+from billing import documents
 from billing.models import (
+    DocumentCopy,
     DocumentCounter,
     Donation,
     Invoice,
@@ -115,18 +115,12 @@ registry.personal_model(
 
 
 def _documents(customer):
-    """The PDFs of the customer's invoices, credit notes and receipts, for the export.
-    Each is drawn only when the export reaches it, in the customer's language."""
-
-    def drawn(render, document):
-        with translation.override(customer.language):
-            yield render(document)
-
-    invoices = Invoice.objects.for_customer(customer).select_related("order", "corrects").prefetch_related("lines")
-    for invoice in invoices.order_by("issued_at", "pk"):
-        yield f"invoices/{invoice.pdf_filename()}", drawn(pdf.render_invoice, invoice)
-    for donation in Donation.objects.for_customer(customer).order_by("received_at", "pk"):
-        yield f"receipts/{donation.receipt_number}.pdf", drawn(pdf.render_receipt, donation)
+    """The PDFs of the customer's invoices, credit notes and receipts, for the export, in
+    their language: the copies drawn when each was issued, after drawing any missing."""
+    language = customer.language
+    documents.draw_missing_copies(customer, language)
+    for copy in documents.copies_of(customer, language):
+        yield copy.file_name, [bytes(copy.pdf)]
 
 
 registry.attachments(_documents)
@@ -266,3 +260,31 @@ registry.not_personal(
     "processed_at",
     reason="ids and types of the store's events already processed (never their content), so none is applied twice",
 )
+
+# Copies of the PDFs above: what they show is the invoice's or receipt's, so they are listed
+# with the documents and go with the account (the copy shows the customer number that
+# deletion takes off the invoice; a new one can be drawn from what is kept).
+registry.personal_model(
+    DocumentCopy,
+    customer_path="customer",
+    title=_("PDF copies of your invoices and receipts"),
+    since="created_at",
+    manage_url="billing:overview",
+    select_related=("invoice", "donation"),
+    defer=("pdf",),
+)
+registry.personal(
+    DocumentCopy,
+    "pdf",
+    category=CATEGORY_ORDERS,
+    purpose=_("To give you your invoices and receipts at once, without drawing them again."),
+    erasure=Erasure.DELETE,
+    show=lambda copy: copy.file_name,
+    export=lambda copy: f"attachments/{copy.file_name}",
+)
+for name in ("language", "created_at"):
+    registry.personal(DocumentCopy, name, category=CATEGORY_ORDERS, purpose=INVOICE_PURPOSE, erasure=Erasure.DELETE)
+registry.not_personal(DocumentCopy, "id", reason="internal key")
+registry.not_personal(DocumentCopy, "customer", reason="links the copy to the account it belongs to")
+registry.not_personal(DocumentCopy, "invoice", reason="links the copy to its invoice, listed above")
+registry.not_personal(DocumentCopy, "donation", reason="links the copy to its donation, listed above")

@@ -31,7 +31,7 @@ from billing.models import (
     StoreEvent,
 )
 from billing.money import line_amounts, sum_lines
-from billing.tasks import send_billing_email
+from billing.tasks import draw_document_copy, send_billing_email
 
 
 class BillingRuleError(Exception):
@@ -275,6 +275,7 @@ def _issue(
     for line in invoice_lines:
         line.invoice = invoice
     InvoiceLine.objects.bulk_create(invoice_lines)
+    transaction.on_commit(partial(draw_document_copy.enqueue, invoice_id=invoice.pk))
     return invoice
 
 
@@ -431,4 +432,5 @@ def donation_record(
         received_at=received_at,
     )
     _send_after_commit("donation_received", donation.pk)
+    transaction.on_commit(partial(draw_document_copy.enqueue, donation_id=donation.pk))
     return donation

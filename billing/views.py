@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 
-from billing import intake, pdf, signing
+from billing import documents, intake, signing
 from billing.models import Donation, Invoice, Order, StoreEvent
 from billing.money import vat_breakdown
 from mandrakeonline.ratelimit import rate_limit
@@ -69,7 +69,7 @@ def pdf_response(content: bytes, filename: str) -> HttpResponse:
 @login_required
 def invoice_pdf(request, number):
     invoice = _invoice_of(request, number)
-    return pdf_response(pdf.render_invoice(invoice), invoice.pdf_filename())
+    return pdf_response(documents.invoice_pdf(invoice), invoice.pdf_filename())
 
 
 def _donation_of(request, receipt_number) -> Donation:
@@ -85,7 +85,7 @@ def donation_receipt(request, receipt_number):
 @login_required
 def donation_receipt_pdf(request, receipt_number):
     donation = _donation_of(request, receipt_number)
-    return pdf_response(pdf.render_receipt(donation), f"{donation.receipt_number}.pdf")
+    return pdf_response(documents.receipt_pdf(donation), f"{donation.receipt_number}.pdf")
 
 
 def _error(status: int, code: str, message: str) -> JsonResponse:

@@ -132,6 +132,8 @@ class PersonalModel:
     # The related objects the rows show (a subscription its list): read with the rows, not
     # one query per row, in the export and the deletion preview.
     select_related: tuple[str, ...] = ()
+    # Large columns the lists of rows do not show (a PDF's bytes): left out of their queries.
+    defer: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -140,6 +142,8 @@ class PersonalModel:
     def rows_for(self, customer) -> models.QuerySet:
         value = customer.customer_number if self.match_on == "customer_number" else customer.pk
         rows = self.model._default_manager.filter(**{self.customer_path: value}).order_by("pk")
+        if self.defer:
+            rows = rows.defer(*self.defer)
         return rows.select_related(*self.select_related) if self.select_related else rows
 
 
