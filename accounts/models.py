@@ -14,6 +14,7 @@ from django_countries.fields import CountryField
 from accounts import customer_numbers, user_agents
 from mandrakeonline.admin_lists import case_insensitive_search
 from mandrakeonline.card_numbers import reject_card_numbers
+from mandrakeonline.choices import ChoiceLabels
 
 
 class IssuedCustomerNumber(models.Model):
@@ -177,7 +178,7 @@ class AccountEventQuerySet(models.QuerySet):
         return self.filter(customer=customer)
 
 
-class AccountEvent(models.Model):
+class AccountEvent(ChoiceLabels, models.Model):
     """A change that matters to the customer, kept as their account's history.
 
     It names who acted (the customer, a staff member, or nobody for a link followed from an
@@ -274,7 +275,7 @@ class DataExportQuerySet(models.QuerySet):
         return self.filter(customer=customer)
 
 
-class DataExport(models.Model):
+class DataExport(ChoiceLabels, models.Model):
     """A download of everything held about a customer, built by a task into a private file."""
 
     class Status(models.TextChoices):
@@ -322,7 +323,7 @@ def one_month_after(day: datetime.date) -> datetime.date:
     return datetime.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
-class PrivacyRequest(models.Model):
+class PrivacyRequest(ChoiceLabels, models.Model):
     """A request to exercise a data right, online or by letter, phone or email.
 
     The log proves each request was answered within the month the law allows; it keeps the

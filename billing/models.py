@@ -22,6 +22,7 @@ from accounts.customer_numbers import format_number
 from billing.money import RATE_DECIMALS, RATE_DIGITS, Currency, amount_field, sum_lines
 from mandrakeonline.admin_lists import case_insensitive_search
 from mandrakeonline.card_numbers import reject_card_numbers
+from mandrakeonline.choices import ChoiceLabels
 
 guard = [reject_card_numbers]
 
@@ -126,7 +127,7 @@ class OrderStatus(models.TextChoices):
     REFUNDED = "refunded", _("Refunded")
 
 
-class Order(models.Model):
+class Order(ChoiceLabels, models.Model):
     Status = OrderStatus
 
     # placed -> paid -> shipped -> delivered; downloads go from paid straight to delivered.
@@ -287,7 +288,7 @@ class OrderLine(LineFields):
         return self.quantity - self.refunded_quantity
 
 
-class OrderStatusChange(models.Model):
+class OrderStatusChange(ChoiceLabels, models.Model):
     order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="status_changes", verbose_name=_("order"))
     status = models.CharField(_("status"), max_length=16, choices=Order.Status)
     changed_at = models.DateTimeField(_("when"))
@@ -354,7 +355,7 @@ class InvoiceKind(models.TextChoices):
     CREDIT_NOTE = "credit_note", _("Credit note")
 
 
-class Invoice(models.Model):
+class Invoice(ChoiceLabels, models.Model):
     """An invoice or a credit note, frozen when issued.
 
     It holds copies of the seller's and the buyer's details and of its lines, so that it

@@ -9,6 +9,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from mandrakeonline.card_numbers import reject_card_numbers
+from mandrakeonline.choices import ChoiceLabels
 
 # 16 random bytes, url-safe base64 without padding: 22 characters.
 PUBLIC_KEY_LENGTH = 22
@@ -132,7 +133,7 @@ class SubscriptionQuerySet(models.QuerySet):
         return self.annotate(last_event_source=Subquery(latest.values("source")[:1]))
 
 
-class Subscription(models.Model):
+class Subscription(ChoiceLabels, models.Model):
     """One customer's membership of one list. Its events are the proof of consent."""
 
     class Status(models.TextChoices):
@@ -195,7 +196,7 @@ class Subscription(models.Model):
         return self.status == self.Status.UNSUBSCRIBED and self.last_event_source == SubscriptionEvent.Source.COMPLAINT
 
 
-class SubscriptionEvent(models.Model):
+class SubscriptionEvent(ChoiceLabels, models.Model):
     """A change of a subscription, with what caused it and who acted.
 
     These rows are the proof of consent: they are never changed or deleted, except with the
@@ -280,7 +281,7 @@ class PostQuerySet(models.QuerySet):
         return self.filter(status=Post.Status.SENDING)
 
 
-class Post(models.Model):
+class Post(ChoiceLabels, models.Model):
     """A message to a list: written by staff in the admin, or sent by email by a member.
 
     The counters follow its delivery. They are kept here rather than counted from the

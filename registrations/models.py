@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
 from mandrakeonline.card_numbers import reject_card_numbers
+from mandrakeonline.choices import ChoiceLabels
 from registrations import hardware, lspci
 
 MAX_SERIAL_LENGTH = 64
@@ -606,7 +607,7 @@ class RegistrationEventQuerySet(models.QuerySet):
         return self.filter(customer=customer)
 
 
-class RegistrationEvent(models.Model):
+class RegistrationEvent(ChoiceLabels, models.Model):
     """A change to a customer's registrations, kept as their history: what happened, to which
     product, which fields changed (never their values) and who acted."""
 
