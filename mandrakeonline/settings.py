@@ -101,6 +101,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every log line of the request carries its id.
     "mandrakeonline.request_logging.request_id",
+    # Next, so that it compresses the finished page. Django's gzip pads each answer with
+    # random bytes against BREACH; static files come compressed already (whitenoise).
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "mandrakeonline.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",

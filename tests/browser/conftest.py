@@ -97,21 +97,27 @@ def page_archive(tmp_path_factory) -> PageArchive:
 
 
 @pytest.fixture
-def page(chromium, live_server):
-    context = chromium.new_context(base_url=live_server.url, locale="en-GB")
+def page_without_javascript(chromium, live_server):
+    context = chromium.new_context(base_url=live_server.url, locale="en-GB", java_script_enabled=False)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
     context.close()
 
 
+@pytest.fixture(scope="session")
+def screenshots_folder() -> Path:
+    """Emptied once per session, so that it shows the pages of the last run only."""
+    shutil.rmtree(SCREENSHOTS, ignore_errors=True)
+    return SCREENSHOTS
+
+
 @pytest.fixture
-def visit(request, chromium, live_server, axe_source, page_archive):
+def visit(request, chromium, live_server, axe_source, page_archive, screenshots_folder):
     """A visit in the variant the test is parametrized with (tests.browser.visit.variants)."""
     variant = request.param
     journey = request.node.originalname.removeprefix("test_")
-    screenshots = SCREENSHOTS / journey / variant.id
-    shutil.rmtree(screenshots, ignore_errors=True)
+    screenshots = screenshots_folder / journey / variant.id
     screenshots.mkdir(parents=True)
     context = chromium.new_context(base_url=live_server.url, **variant.context_options())
     # Through the DevTools protocol, in every page before its own scripts: the site's CSP

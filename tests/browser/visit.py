@@ -110,9 +110,10 @@ def label(text: str) -> re.Pattern:
 
 
 def screenshot_name(step: int, url: str) -> str:
-    """01-account-registrations-new.png; the secret parts of links from emails are left out."""
+    """01-account-registrations-new.png: the words of the address, without its numbers and
+    the secret parts of links from emails."""
     path = url.split("//", 1)[-1].partition("/")[2].split("?")[0].split("#")[0]
-    words = [part for part in path.split("/") if part and len(part) < 20 and not part.isdigit()]
+    words = [part for part in path.split("/") if re.fullmatch("[a-z][a-z-]*", part)]
     return f"{step:02d}-{'-'.join(words) or 'home'}.png"
 
 

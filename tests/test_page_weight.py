@@ -1,0 +1,102 @@
+"""Every customer page, with the stylesheets, scripts and icons it loads, is under 150 KB as
+sent compressed: the HTML by GZipMiddleware, static files as whitenoise serves them
+(gzip made by collectstatic; brotli would be smaller still). The site loads no web font.
+
+A size, measured on what the pages really reference; how fast they load is measured by
+benchmarks/lighthouse.py, never by a test.
+"""
+
+import gzip
+import io
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.core.management import call_command
+
+from accounts.models import Customer, DataExport
+from billing.models import Donation, Invoice, Order
+from mailinglists.models import Subscription
+from mailinglists.tokens import make_token
+from registrations.models import Registration
+
+BUDGET = 150 * 1024
+ASSET = re.compile(r'(?:href|src)="(' + re.escape(settings.STATIC_URL) + r'[^"]+)"')
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def demo_customer() -> Customer:
+    call_command("seed_demo", force=True, stdout=io.StringIO())
+    return Customer.objects.get(email="demo@example.com")
+
+
+def public_pages(customer: Customer) -> list[str]:
+    subscription = Subscription.objects.for_customer(customer).first()
+    unsubscribe = f"/unsubscribe/{make_token(subscription)}/"
+    return ["/", "/login/", "/signup/", "/forgot-number/", "/password-reset/", "/privacy/", unsubscribe]
+
+
+def customer_pages(customer: Customer) -> list[str]:
+    registration = Registration.objects.for_customer(customer).first()
+    order = Order.objects.for_customer(customer).first()
+    invoice = Invoice.objects.for_customer(customer).first()
+    donation = Donation.objects.for_customer(customer).first()
+    subscription = Subscription.objects.for_customer(customer).first()
+    data_export = DataExport.objects.create(customer=customer)
+    return [
+        "/account/",
+        "/account/profile/",
+        "/account/address/",
+        "/account/email/",
+        "/account/password/",
+        "/account/marketing/",
+        "/account/data/",
+        "/account/data/export/",
+        f"/account/data/export/{data_export.pk}/",
+        "/account/delete/",
+        "/account/security/",
+        "/account/history/",
+        "/account/lists/",
+        f"/account/lists/{subscription.mailing_list.slug}/history/",
+        "/account/registrations/",
+        "/account/registrations/new/",
+        f"/account/registrations/{registration.pk}/",
+        f"/account/registrations/{registration.pk}/edit/",
+        f"/account/registrations/{registration.pk}/configuration/",
+        f"/account/registrations/{registration.pk}/delete/",
+        "/account/billing/",
+        f"/account/billing/orders/{order.number}/",
+        f"/account/billing/invoices/{invoice.number}/",
+        f"/account/billing/donations/{donation.receipt_number}/",
+    ]
+
+
+def test_every_customer_page_weighs_less_than_150_kb_compressed(client, demo_customer):
+    weights = {}
+    for path in public_pages(demo_customer):
+        weights[path] = page_weight(client, path)
+    client.force_login(demo_customer)
+    for path in customer_pages(demo_customer):
+        weights[path] = page_weight(client, path)
+
+    too_heavy = {path: weight for path, weight in weights.items() if weight >= BUDGET}
+    assert not too_heavy, f"pages over {BUDGET} bytes: {too_heavy}"
+    # The budget would mean little if the pages loaded nothing: the stylesheet is counted.
+    assert min(weights.values()) > 20 * 1024
+
+
+def page_weight(client, path: str) -> int:
+    """The page compressed, and each static file it references, compressed."""
+    response = client.get(path, HTTP_ACCEPT_ENCODING="gzip, br", HTTP_ACCEPT_LANGUAGE="fr")
+    assert response.status_code == 200, path
+    assert response["Content-Encoding"] == "gzip", path
+    asset_bytes = 0
+    for url in set(ASSET.findall(gzip.decompress(response.content).decode())):
+        found = finders.find(url.removeprefix(settings.STATIC_URL))
+        assert found, f"{path} loads {url}, which does not exist"
+        asset_bytes += len(gzip.compress(Path(found).read_bytes(), compresslevel=9))
+    return len(response.content) + asset_bytes
