@@ -32,9 +32,12 @@ def test_correct_my_details(visit, mailoutbox):
     expect(visit.main.get_by_role("status")).to_contain_text(visit.tr("Your postal address is saved."))
     expect(visit.main).to_contain_text("8 place Bellecour")
 
+    # Back after a break: changing the address asks for the password again first.
+    visit.time_passes()
     visit.follow(visit.tr("Change my email address"))
+    visit.confirm_it_is_me(PASSWORD)
+    expect(visit.heading()).to_have_text(visit.tr("Change my email address"))
     visit.fill(visit.tr("New email address"), "colette.renard@example.org")
-    visit.fill(visit.tr("Your current password"), PASSWORD)
     visit.press(visit.tr("Send the confirmation link"))
     expect(visit.main.get_by_role("status")).to_contain_text(
         visit.tr(

@@ -24,8 +24,10 @@ def test_my_data_and_deletion(visit, settings, tmp_path, mailoutbox):
 
     visit.follow(visit.tr("My data"), within=visit.account_navigation)
     expect(visit.heading()).to_have_text(visit.tr("Everything we hold about you"))
+    # Back after a break: the export asks for the password again first.
+    visit.time_passes()
     visit.follow(visit.tr("Download my data"))
-    visit.fill(visit.tr("Your password"), PASSWORD)
+    visit.confirm_it_is_me(PASSWORD)
     visit.press(visit.tr("Prepare my download"))
     # The tests' task backend builds the file before the page answers; in production the
     # page updates itself until the worker is done, and an email says so too.
@@ -37,8 +39,10 @@ def test_my_data_and_deletion(visit, settings, tmp_path, mailoutbox):
     assert "colette@example.fr" in json.dumps(data)
 
     visit.follow(visit.tr("My data"), within=visit.account_navigation)
+    # And again before deleting the account, after another break.
+    visit.time_passes()
     visit.follow(visit.tr("Delete my account"))
-    visit.fill(visit.tr("Your password"), PASSWORD)
+    visit.confirm_it_is_me(PASSWORD)
     visit.tick(
         visit.tr("I understand that my account and its data will be erased for good, except what is listed as kept.")
     )

@@ -1,20 +1,23 @@
-"""Journey 8: a support agent logs in to the admin with their customer number, finds a
-customer by number, records a disclosure of the customer's registration to a partner, and
-cannot open billing, which their role does not cover."""
+"""Journey 8: a support agent logs in to the admin with their customer number, their
+password and the code of their authenticator app, finds a customer by number, records a
+disclosure of the customer's registration to a partner, and cannot open billing, which
+their role does not cover."""
 
 import datetime
 import importlib
+import re
 
 from django.apps import apps
 from django.contrib.auth.management import create_permissions
 from django.contrib.auth.models import Group, Permission
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Locator, expect
 
 from registrations import services as registrations_services
 from registrations.models import Disclosure, Registration
 from tests.browser.visit import JOURNEY_MARKS, Visit, in_both_languages
-from tests.conftest import PASSWORD, make_customer
+from tests.conftest import PASSWORD, code_of, make_customer
 
 pytestmark = JOURNEY_MARKS
 
@@ -33,10 +36,12 @@ def support_role() -> Group:
     return role
 
 
-def staff_log_in(visit: Visit, number: str, password: str) -> None:
-    """The admin's login. Issue 8 adds the second factor here, the one place staff log in."""
-    visit.fill(visit.tr("Customer number"), number)
-    visit.fill(visit.tr("Password"), password)
+def staff_log_in(visit: Visit, authenticator: TOTPDevice, password: str) -> None:
+    """The site's login, where the admin sends staff: number and password, then the code
+    their authenticator app shows (computed here from the same secret)."""
+    visit.log_in(authenticator.user.formatted_number, password)
+    expect(visit.heading()).to_have_text(visit.tr("Enter your code"))
+    visit.fill(visit.tr("Code"), code_of(authenticator))
     visit.press(visit.tr("Log in"))
 
 
@@ -58,13 +63,20 @@ def test_staff(visit, products, partner, mailoutbox):
         },
         actor=customer,
     )
-    agent = make_customer("sam@mandrake.example", first_name="Sam", last_name="Support", is_staff=True)
+    agent = make_customer(
+        "sam@mandrake.example", first_name="Sam", last_name="Support", language=visit.language, is_staff=True
+    )
     agent.groups.add(support_role())
+    # Set up on the agent's first day (the setup page is tested in tests/accounts).
+    authenticator = TOTPDevice.objects.create(user=agent, name="authenticator", confirmed=True)
 
     visit.open("/")
     visit.switch_language()
+    # The admin sends to the site's login, and back once the second factor is passed.
     visit.open("/admin/")
-    staff_log_in(visit, agent.formatted_number, PASSWORD)
+    expect(visit.heading()).to_have_text(visit.tr("Log in"))
+    staff_log_in(visit, authenticator, PASSWORD)
+    expect(visit.page).to_have_url(re.compile(r"/admin/$"))
     content = visit.page.locator("#content")
 
     visit.follow(visit.tr("customers").capitalize(), within=content)

@@ -14,12 +14,16 @@ phone size it taps, with the system in dark mode.
 import os
 import re
 from dataclasses import dataclass
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.utils import translation
 from django.utils.text import capfirst
 from playwright.sync_api import Locator, Page, expect
+
+from accounts.reauthentication import PASSWORD_TYPED_AT
 
 # A page with more stops than this between two targets would be a keyboard trap in itself.
 MAX_TABS = 150
@@ -285,6 +289,20 @@ class Visit:
         self.switch_language()
         self.log_in(number, password)
         expect(self.heading()).to_have_text(self.tr("My account"))
+
+    def confirm_it_is_me(self, password: str) -> None:
+        """Type the password again on the page that asks for it before a sensitive action."""
+        expect(self.heading()).to_have_text(self.tr("Confirm it is you"))
+        self.fill(self.tr("Your password"), password)
+        self.press(self.tr("Continue"))
+
+    def time_passes(self) -> None:
+        """As if the customer came back after a break: the password typed at login no longer
+        counts for the actions that ask for it again (accounts/reauthentication.py)."""
+        cookies = {cookie["name"]: cookie["value"] for cookie in self.page.context.cookies()}
+        session = import_module(settings.SESSION_ENGINE).SessionStore(cookies[settings.SESSION_COOKIE_NAME])
+        del session[PASSWORD_TYPED_AT]
+        session.save()
 
     # --- the keyboard ------------------------------------------------------------------
 
