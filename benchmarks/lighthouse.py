@@ -34,7 +34,7 @@ WEIGHT_GOAL = 150 * 1024
 
 
 def lighthouse(url: str, headers: dict[str, str], report: Path) -> dict:
-    subprocess.run(  # noqa: S603 (our own pinned Lighthouse)
+    subprocess.run(
         [
             str(LIGHTHOUSE),
             url,

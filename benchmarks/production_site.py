@@ -89,7 +89,7 @@ def production_site() -> Iterator[Site]:
     gunicorn = None
     try:
         cookie, unsubscribe_path = _prepare()
-        gunicorn = subprocess.Popen(  # noqa: S603 (our own application server)
+        gunicorn = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "mandrakeonline.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2"],
             cwd=ROOT,
             env=os.environ,
