@@ -49,7 +49,16 @@ def demo_customer() -> Customer:
 def public_pages(customer: Customer) -> list[str]:
     subscription = Subscription.objects.for_customer(customer).first()
     unsubscribe = f"/unsubscribe/{make_token(subscription)}/"
-    return ["/", "/login/", "/signup/", "/forgot-number/", "/password-reset/", "/privacy/", unsubscribe]
+    return [
+        "/",
+        "/login/",
+        "/signup/",
+        "/signup/sent/",
+        "/forgot-number/",
+        "/password-reset/",
+        "/privacy/",
+        unsubscribe,
+    ]
 
 
 def customer_pages(customer: Customer) -> list[str]:
@@ -58,6 +67,7 @@ def customer_pages(customer: Customer) -> list[str]:
     invoice = Invoice.objects.for_customer(customer).first()
     donation = Donation.objects.for_customer(customer).first()
     subscription = Subscription.objects.for_customer(customer).first()
+    receiving = Subscription.objects.for_customer(customer).receiving().first()
     data_export = DataExport.objects.create(customer=customer)
     return [
         "/account/",
@@ -71,9 +81,12 @@ def customer_pages(customer: Customer) -> list[str]:
         f"/account/data/export/{data_export.pk}/",
         "/account/delete/",
         "/account/security/",
+        "/account/security/two-factor/",
+        "/account/confirm-password/",
         "/account/history/",
         "/account/lists/",
         f"/account/lists/{subscription.mailing_list.slug}/history/",
+        f"/account/lists/{receiving.mailing_list.slug}/archive/",
         "/account/registrations/",
         "/account/registrations/new/",
         f"/account/registrations/{registration.pk}/",
