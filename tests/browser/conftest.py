@@ -3,7 +3,9 @@
 The browser is never downloaded: without /usr/bin/chromium (`apt-get install chromium`)
 these tests are skipped with that reason. The accessibility checker (axe-core) and the Nu
 HTML checker (vnu-jar, run with Java) come from npm (`npm ci`); without them the tests that
-need them are skipped, saying so. `.ci/run` installs all of it.
+need them are skipped, saying so. `.ci/run` installs all of it, and under CI (the CI
+environment variable set) a missing tool fails the tests instead, so that the journeys
+cannot quietly stop running there.
 
 One browser serves the whole session; each test gets its own context (cookies, storage,
 size, colour scheme), so tests never see each other's logins.
@@ -38,6 +40,13 @@ VNU_JAR = NODE_MODULES / "vnu-jar" / "build" / "dist" / "vnu.jar"
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-artifacts" / "screenshots"
 
 
+def missing_tool(reason: str) -> None:
+    """Skip, saying what is missing; fail under CI, which installs every tool."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason} (CI installs it: see .ci/run)")
+    pytest.skip(reason)
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items):
     # The HTML check reads the pages every journey kept, so it runs after all of them.
@@ -47,7 +56,7 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(scope="session")
 def chromium():
     if not os.path.exists(CHROMIUM):
-        pytest.skip("Debian's chromium is not installed (apt-get install chromium); browser tests skipped")
+        missing_tool("Debian's chromium is not installed (apt-get install chromium); browser tests skipped")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop running in this thread while the browser
@@ -70,7 +79,7 @@ def chromium():
 @pytest.fixture(scope="session")
 def axe_source() -> str:
     if not AXE_SOURCE.exists():
-        pytest.skip("axe-core is not installed (npm ci); the journeys check every page with it, so they are skipped")
+        missing_tool("axe-core is not installed (npm ci); the journeys check every page with it, so they are skipped")
     return AXE_SOURCE.read_text()
 
 

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from tests.browser.conftest import VNU_JAR
+from tests.browser.conftest import VNU_JAR, missing_tool
 
 pytestmark = [pytest.mark.browser, pytest.mark.after_journeys]
 
@@ -19,9 +19,9 @@ def test_every_page_the_journeys_reached_is_valid_html(page_archive):
         pytest.skip("no journey ran in this session, so there is no page to check")
     java = shutil.which("java")
     if java is None:
-        pytest.skip("Java is not installed (apt-get install default-jre-headless); the Nu HTML checker needs it")
+        missing_tool("Java is not installed (apt-get install default-jre-headless); the Nu HTML checker needs it")
     if not VNU_JAR.exists():
-        pytest.skip("vnu-jar is not installed (npm ci); it holds the Nu HTML checker")
+        missing_tool("vnu-jar is not installed (npm ci); it holds the Nu HTML checker")
     result = subprocess.run(  # noqa: S603 (our own files, our own checker)
         [java, "-jar", str(VNU_JAR), "--format", "json", "--exit-zero-always", *map(str, page_archive.pages)],
         capture_output=True,
