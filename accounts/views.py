@@ -126,6 +126,14 @@ def login_code(request):
     return render(request, "accounts/login_code.html", {"form": form})
 
 
+class LogoutView(auth_views.LogoutView):
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        # Added after the session is emptied, so it reaches the next page.
+        messages.success(request, _("You are logged out."))
+        return response
+
+
 @rate_limit("forgot-number", limit=20, window_seconds=HOUR)
 @rate_limit("forgot-number-email", limit=5, window_seconds=HOUR, key=by_posted("email"))
 def forgot_number(request):

@@ -78,6 +78,8 @@ INSTALLED_APPS = [
     "django.contrib.postgres",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    # Widget templates through TEMPLATES (FORM_RENDERER below), so templates/ can correct them.
+    "django.forms",
     "bootstrap",
     "crispy_forms",
     "crispy_bootstrap5",
@@ -99,6 +101,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so that every log line of the request carries its id.
     "mandrakeonline.request_logging.request_id",
+    # Next, so that it compresses the finished page. Django's gzip pads each answer with
+    # random bytes against BREACH; static files come compressed already (whitenoise).
+    "django.middleware.gzip.GZipMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "mandrakeonline.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -223,6 +228,10 @@ STORAGES = {
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
+
+# Form widgets are rendered with the templates above, so that templates/admin/widgets/ can
+# make the admin's widgets accessible.
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

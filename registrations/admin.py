@@ -218,6 +218,12 @@ class PartnerAdmin(admin.ModelAdmin):
 
 
 class DisclosureForm(forms.ModelForm):
+    # Django's autocomplete box for the registration is a select without the empty first
+    # option that HTML asks of a required one. The admin sends its forms with novalidate, so
+    # the attribute does nothing here: without it the page is valid; the form still
+    # refuses a disclosure without a registration.
+    use_required_attribute = False
+
     data = forms.MultipleChoiceField(
         label=_("data given"),
         choices=Disclosure.Data.choices,

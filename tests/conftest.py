@@ -1,5 +1,6 @@
 import re
 import threading
+import time
 from collections.abc import Callable
 
 import pytest
@@ -8,6 +9,7 @@ from django.db import connection
 from django.test import Client, TestCase
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import Customer
@@ -87,6 +89,13 @@ def log_in_staff(client: Client, member: Customer) -> Client:
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session.save()
     return client
+
+
+def code_of(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
+    """The code an authenticator app holding this device's secret shows now."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time() + steps_ahead * device.step
+    return f"{totp.token():0{device.digits}d}"
 
 
 def forget_when_password_was_typed(client: Client) -> None:

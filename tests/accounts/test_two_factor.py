@@ -1,21 +1,12 @@
-import time
-
 import pytest
-from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services, two_factor
 from accounts.models import AccountEvent, LoginSession
-from tests.conftest import PASSWORD, CommittingClient
+from tests.conftest import PASSWORD, CommittingClient, code_of
 
 pytestmark = pytest.mark.django_db
-
-
-def code_of(device: TOTPDevice, *, steps_ahead: int = 0) -> str:
-    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    totp.time = time.time() + steps_ahead * device.step
-    return f"{totp.token():0{device.digits}d}"
 
 
 def turn_on(client, customer) -> list[str]:

@@ -133,7 +133,7 @@ def test_from_a_real_list_email_one_click_leaves_the_list_and_the_account_page_s
 
     assert response.status_code == 200
     page = " ".join(customer_client.get("/account/lists/", HTTP_ACCEPT_LANGUAGE="en").content.decode().split())
-    assert "Your status:</strong> Unsubscribed" in page
+    assert 'Your status:</strong> <span class="badge text-bg-secondary">Unsubscribed</span>' in page
     overview = customer_client.get("/account/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "You are on no mailing list." in overview
 

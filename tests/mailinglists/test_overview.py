@@ -15,7 +15,7 @@ def test_the_overview_shows_the_lists_i_receive(customer_client, customer, subsc
 
     assert '<h2 class="card-title h4" id="mailing-lists-title">Mailing lists</h2>' in page
     assert "<li>Cooker (development)</li>" in page
-    assert "<li>Partners — Suspended: mail to the address bounced</li>" in page
+    assert '<li>Partners <span class="badge text-bg-warning">Suspended: mail to the address bounced</span>' in page
     assert "Mandrake announcements" not in page
     assert '<a href="/account/lists/">Join or leave mailing lists</a>' in page
 

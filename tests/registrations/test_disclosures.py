@@ -94,6 +94,8 @@ def test_disclosures_are_shown_only_to_the_customer_concerned(
         ({"data": ["bank_account"]}, "Select a valid choice."),
         ({"reason": ""}, "This field is required."),
         ({"registration": "999999"}, "Select a valid choice."),
+        # The page no longer marks the field required (see DisclosureForm); the form still does.
+        ({"registration": ""}, "This field is required."),
         ({"disclosed_at_0": "2999-01-01"}, "A disclosure is recorded once it has happened, not before."),
         ({"reason": "card 4111 1111 1111 1111"}, "This looks like a payment card number."),
     ],
