@@ -20,6 +20,7 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Count, Min
 from django.utils.formats import date_format
+from django.utils.translation import get_language
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -70,7 +71,7 @@ class PersonalField:
         value = getattr(instance, self.name)
         # Before the choices: a country field's choices are every country, translated.
         if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
-            return str(value.name)
+            return _country_name(value, get_language())
         if self.labels:
             return str(self.labels.get(value, value))
         if isinstance(value, datetime.datetime):
@@ -98,6 +99,18 @@ class PersonalField:
         else:
             blank_value = ""
         setattr(instance, field.attname, blank_value)
+
+
+_country_names: dict[tuple[str, str], str] = {}
+
+
+def _country_name(country, language: str) -> str:
+    # django-countries translates its whole list to name one country; an export names the
+    # same few countries on thousands of rows. (At most every country in every language.)
+    key = (country.code, language)
+    if key not in _country_names:
+        _country_names[key] = str(country.name)
+    return _country_names[key]
 
 
 def to_json_value(value: Any) -> Any:
