@@ -20,8 +20,8 @@ from django.apps import apps
 from django.db import models
 from django.db.models import Count, Min
 from django.utils.formats import date_format
-from django.utils.translation import get_language
 from django.utils.functional import Promise
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 # Our apps; their free-text fields carry the card-number guard.
