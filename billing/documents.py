@@ -75,13 +75,16 @@ def draw_missing_copies(customer, language: str) -> int:
 
 
 def copies_of(customer, language: str):
-    """The customer's copies in the language, a few at a time (each is tens of kilobytes)."""
-    return (
+    """(file name, PDF) of each of the customer's copies in the language, read a few at a
+    time (each is tens of kilobytes), with no more of their documents than the names."""
+    rows = (
         DocumentCopy.objects.filter(customer=customer, language=language)
-        .select_related("invoice", "donation")
         .order_by("invoice__issued_at", "donation__received_at", "pk")
+        .values_list("invoice__number", "donation__receipt_number", "pdf")
         .iterator(chunk_size=50)
     )
+    for invoice_number, receipt_number, content in rows:
+        yield DocumentCopy.name_for(invoice_number, receipt_number), bytes(content)
 
 
 def draw_copy(*, invoice_id: int | None = None, donation_id: int | None = None) -> None:

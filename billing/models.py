@@ -598,5 +598,12 @@ class DocumentCopy(models.Model):
     @property
     def file_name(self) -> str:
         if self.invoice_id:
-            return f"invoices/{self.invoice.pdf_filename()}"
-        return f"receipts/{self.donation.receipt_number}.pdf"
+            return self.name_for(self.invoice.number, None)
+        return self.name_for(None, self.donation.receipt_number)
+
+    @staticmethod
+    def name_for(invoice_number: str | None, receipt_number: str | None) -> str:
+        """Where the copy goes in an export."""
+        if invoice_number:
+            return f"invoices/{invoice_number}.pdf"
+        return f"receipts/{receipt_number}.pdf"

@@ -119,8 +119,8 @@ def _documents(customer):
     their language: the copies drawn when each was issued, after drawing any missing."""
     language = customer.language
     documents.draw_missing_copies(customer, language)
-    for copy in documents.copies_of(customer, language):
-        yield copy.file_name, [bytes(copy.pdf)]
+    for file_name, content in documents.copies_of(customer, language):
+        yield file_name, [content]
 
 
 registry.attachments(_documents)

@@ -19,10 +19,12 @@ from typing import Any
 from django.apps import apps
 from django.db import models
 from django.db.models import Count, Min
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.functional import Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_countries.fields import CountryField
 
 # Our apps; their free-text fields carry the card-number guard.
 OWN_APPS = ("accounts", "mailinglists", "registrations", "billing")
@@ -65,20 +67,27 @@ class PersonalField:
         all of them again on every call, which an export does for every row."""
         return dict(self.field.flatchoices) if self.field.choices else {}
 
+    @cached_property
+    def _shown(self) -> Callable[[Any], str]:
+        """How a value of this field reads, chosen once from the field's kind: an export
+        shows tens of thousands of values."""
+        field = self.field
+        if isinstance(field, CountryField):
+            # Before the choices: a country field's choices are every country, translated.
+            return _country_name
+        if self.labels:
+            labels = self.labels
+            return lambda value: str(labels.get(value, value))
+        if isinstance(field, models.DateTimeField):
+            return _moment
+        if isinstance(field, models.DateField):
+            return _day
+        return _plain
+
     def display_value(self, instance: models.Model) -> str:
         if self.show is not None:
             return self.show(instance)
-        value = getattr(instance, self.name)
-        # Before the choices: a country field's choices are every country, translated.
-        if hasattr(value, "name") and hasattr(value, "code"):  # a django-countries Country
-            return _country_name(value, get_language())
-        if self.labels:
-            return str(self.labels.get(value, value))
-        if isinstance(value, datetime.datetime):
-            return date_format(value, "DATETIME_FORMAT")
-        if isinstance(value, datetime.date):
-            return date_format(value, "DATE_FORMAT")
-        return "" if value is None else str(value)
+        return self._shown(getattr(instance, self.name))
 
     def export_value(self, instance: models.Model) -> Any:
         if self.export is not None:
@@ -104,13 +113,26 @@ class PersonalField:
 _country_names: dict[tuple[str, str], str] = {}
 
 
-def _country_name(country, language: str) -> str:
+def _country_name(country) -> str:
     # django-countries translates its whole list to name one country; an export names the
     # same few countries on thousands of rows. (At most every country in every language.)
-    key = (country.code, language)
+    key = (country.code, get_language())
     if key not in _country_names:
         _country_names[key] = str(country.name)
     return _country_names[key]
+
+
+def _moment(value) -> str:
+    # In the site's time zone, as the pages show times: the database gives UTC.
+    return "" if value is None else date_format(timezone.localtime(value), "DATETIME_FORMAT")
+
+
+def _day(value) -> str:
+    return "" if value is None else date_format(value, "DATE_FORMAT")
+
+
+def _plain(value) -> str:
+    return "" if value is None else str(value)
 
 
 def to_json_value(value: Any) -> Any:

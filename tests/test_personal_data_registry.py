@@ -1,4 +1,7 @@
+import datetime
+
 import pytest
+from django.utils import timezone, translation
 
 from accounts.models import AccountEvent, Customer, IssuedCustomerNumber
 from mandrakeonline.personal_data import Erasure, registry
@@ -76,3 +79,14 @@ def test_erasing_an_account_event_deletes_it():
 
     assert not AccountEvent.objects.filter(pk=event.pk).exists()
     assert Customer.objects.filter(pk=customer.pk).exists()
+
+
+@pytest.mark.django_db
+def test_times_read_in_the_sites_time_zone_on_the_account_pages_and_in_the_export(customer, settings):
+    """The database gives UTC; people read Paris time, as on every other page."""
+    settings.TIME_ZONE = "Europe/Paris"
+    customer.date_joined = datetime.datetime(2026, 7, 14, 21, 30, tzinfo=datetime.UTC)
+    [joined] = [entry for entry in registry.fields_of(type(customer)) if entry.name == "date_joined"]
+
+    with translation.override("en"), timezone.override("Europe/Paris"):
+        assert joined.display_value(customer) == "July 14, 2026, 11:30 p.m."
