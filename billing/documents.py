@@ -98,7 +98,7 @@ def draw_copy(*, invoice_id: int | None = None, donation_id: int | None = None) 
     if document is None:
         return  # purged before the worker came to it
     language = customer.language if customer else settings.LANGUAGE_CODE
-    if not DocumentCopy.objects.filter(
-        **({"invoice": document} if invoice_id else {"donation": document}), language=language
-    ).exists():
-        _drawn(document, language)
+    if invoice_id is not None:
+        invoice_pdf(document, language)
+    else:
+        receipt_pdf(document, language)

@@ -14,7 +14,8 @@ from django.utils.hashable import make_hashable
 
 
 @functools.cache
-def _labels(field) -> dict:
+def choice_labels(field) -> dict:
+    """A field's choices, value -> label, labels left lazy (translated when shown)."""
     return {make_hashable(value): label for value, label in field.flatchoices}
 
 
@@ -24,4 +25,4 @@ class ChoiceLabels:
 
     def _get_FIELD_display(self, field):
         value = getattr(self, field.attname)
-        return force_str(_labels(field).get(make_hashable(value), value), strings_only=True)
+        return force_str(choice_labels(field).get(make_hashable(value), value), strings_only=True)

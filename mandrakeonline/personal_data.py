@@ -26,6 +26,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from django_countries.fields import CountryField
 
+from mandrakeonline.choices import choice_labels
+
 # Our apps; their free-text fields carry the card-number guard.
 OWN_APPS = ("accounts", "mailinglists", "registrations", "billing")
 # The apps whose models must all be classified: ours, and the third-party ones that keep
@@ -65,7 +67,7 @@ class PersonalField:
     def labels(self) -> dict:
         """The field's choices, read once: Django's get_FOO_display builds (and translates)
         all of them again on every call, which an export does for every row."""
-        return dict(self.field.flatchoices) if self.field.choices else {}
+        return choice_labels(self.field) if self.field.choices else {}
 
     @cached_property
     def _shown(self) -> Callable[[Any], str]:
